@@ -1,16 +1,33 @@
 // The `canbao` command. Each domain registers its own subcommands; this file only wires them.
 import { Command } from 'commander';
+import { registerAssessCommands } from '../assessment/assess.commands.js';
+import { registerDbCommands } from '../db/db.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
+import { registerPolicyCommands } from '../policy/policy.commands.js';
+import { registerDemoCommands } from '../registry/demo.commands.js';
+import { registerRegionsCommands } from '../registry/regions.commands.js';
+import { registerRegistryCommands } from '../registry/registry.commands.js';
 
-export async function main(argv: string[]): Promise<void> {
+export function buildProgram(): Command {
   const program = new Command('canbao')
     .description('城乡居民基本医疗保险参保缴费管理系统')
-    .showHelpAfterError('（使用 canbao --help 查看用法）')
-    .configureOutput({ outputError: (str, write) => write(str) });
-  const registrars: ((program: Command) => void)[] = [];
-  for (const register of registrars) register(program);
+    .showHelpAfterError('（使用 canbao --help 查看用法）');
+  for (const register of [
+    registerAssessCommands,
+    registerPolicyCommands,
+    registerDbCommands,
+    registerRegionsCommands,
+    registerRegistryCommands,
+    registerDemoCommands,
+  ]) {
+    register(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
   try {
-    await program.parseAsync(argv);
+    await buildProgram().parseAsync(argv);
   } catch (e) {
     if (e instanceof OutcomeError) {
       for (const issue of e.issues) process.stderr.write(`错误 ${issue.expression}：${issue.message}\n`);

@@ -107,6 +107,8 @@ export const lateSchema = z.strictObject({
   contribution: z.enum(['personal', 'personal_plus_fiscal']),
   waitingDays: z.number().int().nonnegative(),
   ...cite,
+  /** Where the waiting period comes from, when another clause than the late-payment one. */
+  waitingCite: citeSchema.optional(),
 });
 
 /** 国办发〔2024〕38号: fixed waiting period plus a variable part per further year of lapse. */

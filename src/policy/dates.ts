@@ -1,0 +1,60 @@
+// Calendar-date arithmetic on YYYY-MM-DD strings. The engine runs for a million people per
+// assessment, so dates stay strings (they sort correctly) and day arithmetic goes through epoch
+// days; dates.test.ts checks these against Temporal.PlainDate.
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 (proleptic Gregorian), Howard Hinnant's days_from_civil. */
+export function toEpochDay(date: string): number {
+  const m = ISO.exec(date);
+  if (!m) throw new RangeError(`无效日期 ${date}`);
+  let y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  y -= mo <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function fromEpochDay(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** A real calendar date in YYYY-MM-DD form (2025-02-30 is not). */
+export function isValidDate(date: string): boolean {
+  return ISO.test(date) && fromEpochDay(toEpochDay(date)) === date;
+}
+
+export function addDays(date: string, days: number): string {
+  return fromEpochDay(toEpochDay(date) + days);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return toEpochDay(to) - toEpochDay(from);
+}
+
+export const maxDate = (a: string, b: string): string => (a > b ? a : b);
+
+export function yearOf(date: string): number {
+  return Number(date.slice(0, 4));
+}
+
+/** 2025-06-08 → 2025年6月8日 */
+export function formatDateZh(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}

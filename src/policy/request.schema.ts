@@ -3,11 +3,9 @@ import { z } from 'zod';
 import { isValidDate } from './dates.js';
 import { DISABILITY_KINDS, EVENT_TYPES, IDENTITY_CODES, STUDENT_KINDS } from './vocabulary.js';
 
-const date = z
-  .string({ error: '日期应为字符串 YYYY-MM-DD' })
-  .refine(isValidDate, {
-    error: (i) => `无效日期 ${JSON.stringify(i.input)}，应为真实存在的 YYYY-MM-DD 日期`,
-  });
+const date = z.string({ error: '日期应为字符串 YYYY-MM-DD' }).refine(isValidDate, {
+  error: (i) => `无效日期 ${JSON.stringify(i.input)}，应为真实存在的 YYYY-MM-DD 日期`,
+});
 
 export const identitySchema = z.strictObject({
   category: z.enum(IDENTITY_CODES, { error: (i) => `未知的身份代码 ${JSON.stringify(i.input)}` }),

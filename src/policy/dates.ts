@@ -53,8 +53,15 @@ export function yearOf(date: string): number {
   return Number(date.slice(0, 4));
 }
 
-/** 2025-06-08 → 2025年6月8日 */
+const zhCache = new Map<string, string>();
+
+/** 2025-06-08 → 2025年6月8日 (memoised: explanations repeat the same few dates a million times). */
 export function formatDateZh(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
+  let out = zhCache.get(date);
+  if (out === undefined) {
+    const [y, m, d] = date.split('-');
+    out = `${y}年${Number(m)}月${Number(d)}日`;
+    if (zhCache.size < 100_000) zhCache.set(date, out);
+  }
+  return out;
 }

@@ -1,0 +1,80 @@
+// The benchmark harness: every workload is timed next to its baseline in the same run, so the
+// ratio holds even when this shared 2-core machine drifts. Results print as a table and go to
+// bench/results/<timestamp>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export interface Measurement {
+  workload: string;
+  database: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  baseline?: string;
+  baselineSeconds?: number;
+  ratio?: number;
+  goal?: string;
+  extra?: Record<string, number | string>;
+}
+
+export interface Workload {
+  name: string;
+  /** Runs the workload (and its baseline) and returns what it measured. */
+  run(ctx: BenchContext): Promise<Measurement[]>;
+}
+
+export interface BenchContext {
+  persons: number;
+  databases: ('pglite' | 'server')[];
+  log: (line: string) => void;
+}
+
+export async function time<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t) / 1000, value };
+}
+
+export function measurement(
+  m: Omit<Measurement, 'rowsPerSecond' | 'ratio'> & { baselineSeconds?: number },
+): Measurement {
+  const out: Measurement = { ...m, rowsPerSecond: Math.round(m.rows / m.seconds) };
+  if (m.baselineSeconds !== undefined) out.ratio = Number((m.seconds / m.baselineSeconds).toFixed(2));
+  return out;
+}
+
+export function printTable(rows: Measurement[]): string {
+  const header = ['workload', 'db', 'rows', 'seconds', 'rows/s', 'baseline s', 'ratio', 'goal'];
+  const lines = rows.map((r) => [
+    r.workload,
+    r.database,
+    String(r.rows),
+    r.seconds.toFixed(3),
+    String(r.rowsPerSecond),
+    r.baselineSeconds === undefined ? '—' : r.baselineSeconds.toFixed(3),
+    r.ratio === undefined ? '—' : `${r.ratio}×`,
+    r.goal ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+export function saveResults(rows: Measurement[], persons: number): string {
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = `${dir}${stamp}.json`;
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), persons, machine, results: rows }, null, 2)}\n`,
+  );
+  return file;
+}

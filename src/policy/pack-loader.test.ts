@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OutcomeError } from './outcome.js';
+import { OutcomeError, type OutcomeIssue } from './outcome.js';
 import { PACK_DIR, PackRegistry, regionPrefix, shippedPacks } from './pack-loader.js';
 
 const shuangqing = readFileSync(join(PACK_DIR, '430502-2025.yaml'), 'utf8');
 const national = readFileSync(join(PACK_DIR, 'national-2025.yaml'), 'utf8');
 
 /** Load 双清 with one edit applied; returns the issues it fails with. */
-function issuesAfter(edit: (text: string) => string): { expression: string; message: string }[] {
+function issuesAfter(edit: (text: string) => string): OutcomeIssue[] {
   const text = edit(shuangqing);
   expect(text).not.toBe(shuangqing); // the edit must apply, or the test proves nothing
   try {

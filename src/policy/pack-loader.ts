@@ -25,6 +25,7 @@ const INHERITABLE = [
   'studentBenefit',
   'late',
   'waitingPeriod',
+  'incentive',
   'refunds',
   'channels',
   'enrollment',

@@ -121,6 +121,17 @@ export const waitingPeriodSchema = z.strictObject({
   ...cite,
 });
 
+/** 国办发〔2024〕38号: continuous enrolment and zero-reimbursement years raise the critical-illness cap. */
+export const incentiveSchema = z.strictObject({
+  /** Raises start after this many full consecutive years. */
+  afterConsecutiveYears: z.number().int().positive(),
+  raisePerYearFen: fen,
+  zeroClaimRaiseFen: fen,
+  /** Both raises together stay within this percent of the original cap. */
+  maxPercentOfCap: z.number().gt(0).max(100),
+  ...cite,
+});
+
 const eventRuleBase = {
   /** Days after the event within which enrolment must be made for the special treatment. */
   withinDays: z.number().int().positive().optional(),
@@ -177,6 +188,7 @@ export const packSchema = z.strictObject({
   studentBenefit: z.partialRecord(z.enum(STUDENT_KINDS), periodSchema).optional(),
   late: lateSchema.optional(),
   waitingPeriod: waitingPeriodSchema.optional(),
+  incentive: incentiveSchema.optional(),
   events: eventsSchema.optional(),
   refunds: refundsSchema.optional(),
   channels: z

@@ -51,6 +51,7 @@ describe('shipped packs', () => {
     expect([...shuangqiao.inherited].sort()).toEqual([
       'events.newborn',
       'fiscalSubsidy',
+      'incentive',
       'late',
       'waitingPeriod',
     ]);

@@ -1,0 +1,35 @@
+// The Fastify application: each domain registers its own routes; OpenAPI at /api/openapi.json
+// with a browsable page at /api/docs.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAssessRoutes } from '../assessment/assess.routes.js';
+import type { PackRegistry } from '../policy/pack-loader.js';
+import { registerPolicyRoutes } from '../policy/policy.routes.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+
+export interface AppDeps {
+  packs: PackRegistry;
+  logger?: boolean;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'canbao 参保 API',
+        description: '城乡居民基本医疗保险参保缴费管理系统接口；金额单位为分，日期为 YYYY-MM-DD。',
+        version: '0.1.0',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { schema: { summary: '健康检查', tags: ['系统'] } }, async () => ({ ok: true }));
+  registerAssessRoutes(app, deps);
+  registerPolicyRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,32 @@
+// Read-only policy endpoints: the packs as resolved (with hash and what they inherit).
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../http/app.js';
+import { HttpError } from '../http/errors.js';
+
+export function registerPolicyRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'packs'>): void {
+  app.get('/api/policy/packs', { schema: { summary: '政策包列表', tags: ['政策'] } }, async () =>
+    deps.packs.all().map((r) => ({
+      id: r.pack.id,
+      region: r.pack.region,
+      regionName: r.pack.regionName,
+      year: r.pack.year,
+      hash: r.hash,
+      extends: r.base?.id ?? null,
+    })),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/api/policy/packs/:id',
+    {
+      schema: {
+        summary: '政策包内容（含继承的国家规则）',
+        tags: ['政策'],
+        params: { type: 'object', properties: { id: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      const r = deps.packs.get(request.params.id);
+      if (!r) throw new HttpError(404, 'NO_PACK', `没有政策包 ${request.params.id}`, 'id');
+      return { id: r.pack.id, hash: r.hash, inherited: [...r.inherited], pack: r.pack };
+    },
+  );
+}

@@ -1,3 +1,112 @@
+// `canbao demo` (a demo population into files or the database) and `canbao start` (what
+// `npm start` runs: a ready-to-try database with a demo population and what to do next).
 import type { Command } from 'commander';
+import { OutcomeError } from '../policy/outcome.js';
+import { writeDemoFiles } from './demo/files.js';
+import { DEFAULT_AS_OF } from './demo/population.js';
+import { readRegionRows } from './demo/regions.js';
+import { formatSummary, PopulationTally } from './demo/summary.js';
 
-export function registerDemoCommands(_program: Command): void {}
+interface DemoCliOptions {
+  persons: string;
+  seed: string;
+  out?: string;
+  encoding: string;
+  format: string;
+  counties?: string;
+  asOf: string;
+  regions?: string;
+}
+
+function bad(option: string, value: string, message: string): OutcomeError {
+  return new OutcomeError([
+    { severity: 'error', code: 'bad_option', expression: `${option} ${value}`, message },
+  ]);
+}
+
+/** "20000", "20,000", "1_000_000", "100万" → a whole number. */
+export function parsePersons(text: string): number {
+  const t = text.trim().replace(/[,_，]/g, '');
+  const wan = /^(\d+(?:\.\d+)?)万$/.exec(t);
+  const n = wan ? Math.round(Number(wan[1]) * 10_000) : /^\d+$/.test(t) ? Number(t) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 20_000_000)
+    throw bad('--persons', text, '人数应为 1 至 20,000,000 之间的整数，如 20000 或 100万');
+  return n;
+}
+
+function parseCommon(o: DemoCliOptions) {
+  const persons = parsePersons(o.persons);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.asOf))
+    throw bad('--as-of', o.asOf, '日期格式应为 YYYY-MM-DD，如 2024-11-30');
+  const counties = o.counties
+    ?.split(/[,，\s]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (counties?.some((c) => !/^\d{2,6}$/.test(c)))
+    throw bad(
+      '--counties',
+      o.counties!,
+      '区县代码应为 2 至 6 位数字（可用前缀，如 1406 表示朔州市各县区），用逗号分隔',
+    );
+  return {
+    persons,
+    seed: o.seed,
+    asOf: o.asOf,
+    ...(counties?.length ? { counties } : {}),
+    ...(o.regions ? { regions: readRegionRows(o.regions) } : {}),
+  };
+}
+
+async function demoToFiles(o: DemoCliOptions & { out: string }): Promise<void> {
+  const common = parseCommon(o);
+  const encoding = o.encoding.toLowerCase().replace(/^utf8$/, 'utf-8');
+  const normalizedEncoding = encoding === 'gb18030' || encoding === 'gb2312' ? 'gbk' : encoding;
+  if (normalizedEncoding !== 'utf-8' && normalizedEncoding !== 'gbk')
+    throw bad('--encoding', o.encoding, 'CSV 编码只能是 utf-8 或 gbk（按 GB18030 写出）');
+  const formats = o.format
+    .split(/[,，\s]+/)
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  if (formats.length === 0 || formats.some((f) => f !== 'csv' && f !== 'xlsx'))
+    throw bad('--format', o.format, '文件格式只能是 csv、xlsx 或 csv,xlsx');
+  const tally = new PopulationTally();
+  const started = Date.now();
+  const files = await writeDemoFiles(
+    {
+      ...common,
+      out: o.out,
+      encoding: normalizedEncoding,
+      formats: formats as ('csv' | 'xlsx')[],
+    },
+    {
+      tally,
+      onProgress: (n) => process.stderr.write(`\r已生成 ${n.toLocaleString('en-US')} 人…`),
+    },
+  );
+  process.stderr.write('\n');
+  process.stdout.write(
+    `演示人口已写入 ${o.out}（种子 ${o.seed}，截至 ${common.asOf}，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）\n\n`,
+  );
+  process.stdout.write(`${formatSummary(tally.list())}\n\n文件：\n`);
+  for (const f of files) process.stdout.write(`  ${f.path}（${f.rows.toLocaleString('en-US')} 行）\n`);
+}
+
+export function registerDemoCommands(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      '生成演示人口：各区县参保人员花名册和各部门困难群众名单（写入文件，或省略 --out 导入数据库）',
+    )
+    .option('--persons <n>', '人数（如 20000、100万）', '20000')
+    .option('--seed <seed>', '随机种子：同一种子生成同样的人', 'canbao')
+    .option('--out <dir>', '输出目录；省略时导入数据库')
+    .option('--encoding <enc>', 'CSV 编码：utf-8 或 gbk（按 GB18030 写出）', 'utf-8')
+    .option('--format <list>', '文件格式：csv、xlsx 或 csv,xlsx', 'csv,xlsx')
+    .option('--counties <codes>', '只生成这些区县（代码或前缀，逗号分隔，如 512022,1406）')
+    .option('--as-of <date>', '花名册截止日期（年龄、新生儿、认定日期以此为准）', DEFAULT_AS_OF)
+    .option('--regions <file>', '行政区划种子文件（code,name,level,parent_code），默认用内置种子')
+    .action(async (o: DemoCliOptions) => {
+      if (o.out) await demoToFiles({ ...o, out: o.out });
+      else throw bad('--out', '（未指定）', '导入数据库尚未实现，请用 --out 目录 生成文件');
+    });
+}

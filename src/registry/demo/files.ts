@@ -10,6 +10,7 @@ import { PERSON_STATUS_NAMES } from './model.js';
 import { DEFAULT_AS_OF, generateHouseholds, type PopulationOptions, planCounties } from './population.js';
 import type { DemoCounty } from './regions.js';
 import { type DemoEncoding, openCsvSink, openXlsxSink, type TableSink } from './sinks.js';
+import type { PopulationTally } from './summary.js';
 
 export const PERSON_HEADERS = [
   '序号',
@@ -198,8 +199,9 @@ class CountyFiles {
 /** Write every county's files; one county's files are open at a time. */
 export async function writeDemoFiles(
   options: DemoFilesOptions,
-  onProgress?: (persons: number) => void,
+  hooks: { onProgress?: (persons: number) => void; tally?: PopulationTally } = {},
 ): Promise<WrittenFile[]> {
+  const { onProgress, tally } = hooks;
   await mkdir(options.out, { recursive: true });
   const asOf = options.asOf ?? DEFAULT_AS_OF;
   const year = options.year ?? Number(asOf.slice(0, 4)) + 1;
@@ -214,6 +216,7 @@ export async function writeDemoFiles(
     }
     for (const p of household.members) await current.person(p);
     for (const i of household.identities) await current.identity(i);
+    tally?.add(household, current.county.name);
     persons += household.members.length;
     if (onProgress && persons % 100_000 < household.members.length) onProgress(persons);
   }

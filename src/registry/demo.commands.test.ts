@@ -1,0 +1,73 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { OutcomeError } from '../policy/outcome.js';
+import { parsePersons, registerDemoCommands } from './demo.commands.js';
+
+const fixture = fileURLToPath(new URL('./demo/fixtures/regions-fixture.csv', import.meta.url));
+
+function program(): Command {
+  const p = new Command('canbao').exitOverride();
+  registerDemoCommands(p);
+  return p;
+}
+
+describe('canbao demo', () => {
+  it('reads person counts the way people write them', () => {
+    expect(parsePersons('20000')).toBe(20_000);
+    expect(parsePersons('1,000,000')).toBe(1_000_000);
+    expect(parsePersons('100万')).toBe(1_000_000);
+    expect(() => parsePersons('12x')).toThrow(OutcomeError);
+    expect(() => parsePersons('0')).toThrow(/人数应为/);
+  });
+
+  it('writes the files of the chosen counties and prints a Chinese summary', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'canbao-demo-cli-'));
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await program().parseAsync(
+        [
+          'demo',
+          '--persons',
+          '2000',
+          '--out',
+          out,
+          '--format',
+          'csv',
+          '--counties',
+          '1406',
+          '--regions',
+          fixture,
+        ],
+        { from: 'user' },
+      );
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+    }
+    const files = await readdir(out);
+    expect(files).toHaveLength(6 * 5);
+    expect(files).toContain('140623右玉县_参保人员花名册.csv');
+    expect(files.every((f) => f.startsWith('1406') && f.endsWith('.csv'))).toBe(true);
+    const text = printed.join('');
+    expect(text).toContain('演示人口已写入');
+    expect(text).toMatch(/合计\s+2,000/);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('rejects an unknown encoding with a Chinese message', async () => {
+    await expect(
+      program().parseAsync(['demo', '--out', tmpdir(), '--encoding', 'latin1', '--regions', fixture], {
+        from: 'user',
+      }),
+    ).rejects.toThrow(/CSV 编码只能是/);
+  });
+});

@@ -95,6 +95,20 @@ describe('generatePopulation', () => {
       expect(h.householdNumber.startsWith(h.villageCode)).toBe(true);
     }
     expect(new Set(households.map((h) => h.householdNumber)).size).toBe(households.length);
+    // Children carry their father's surname (the head's, or the spouse's when the head is the mother).
+    let same = 0;
+    let children = 0;
+    for (const h of households) {
+      const father = h.members.find(
+        (m) => (m.relation === 'head' || m.relation === 'spouse') && m.sex === 'male',
+      );
+      if (!father || h.members.filter((m) => m.relation === 'spouse').length === 0) continue;
+      for (const m of h.members.filter((x) => x.relation === 'son' || x.relation === 'daughter')) {
+        children++;
+        if (m.name[0] === father.name[0]) same++;
+      }
+    }
+    expect(same / children).toBeGreaterThan(0.93);
     const mean = persons.length / households.length;
     expect(mean).toBeGreaterThan(2.8);
     expect(mean).toBeLessThan(3.3);

@@ -120,19 +120,21 @@ function* villageHouseholds(
     householdSeq++;
     const householdNumber = `${village.code}${String(householdSeq).padStart(4, '0')}`;
     const surname = pickSurname(random);
+    // Children carry their father's surname: the head's, or the spouse's when the head is the
+    // mother; the head's father shares the head's surname.
+    const spouseSpec = specs.find((m) => m.relation === 'spouse');
     const headIsMale = specs[0]?.sex === 'male';
+    const spouseSurname = spouseSpec ? pickSurname(random) : surname;
+    const fatherLine = headIsMale || !spouseSpec ? surname : spouseSurname;
     const members: DemoPerson[] = [];
     const ages: number[] = [];
     const birthDays: number[] = [];
     for (const spec of specs) {
-      // Children carry their father's surname: the head's when he is the father.
-      const line = spec.relation === 'son' || spec.relation === 'daughter' || spec.relation === 'grandchild';
-      const familyName =
-        spec.relation === 'head' ||
-        (line && (headIsMale ? random.chance(0.95) : random.chance(0.3))) ||
-        (spec.relation === 'parent' && spec.sex === 'male' && headIsMale)
-          ? surname
-          : pickSurname(random);
+      let familyName: string;
+      if (spec.relation === 'head') familyName = surname;
+      else if (spec.relation === 'spouse') familyName = spouseSurname;
+      else if (spec.relation === 'parent') familyName = spec.sex === 'male' ? surname : pickSurname(random);
+      else familyName = random.chance(0.97) ? fatherLine : pickSurname(random);
       let birthDay = asOfDay - Math.floor(spec.age * 365.2425) - random.int(0, 364);
       if (birthDay > asOfDay) birthDay = asOfDay;
       const daysOld = asOfDay - birthDay;

@@ -1,0 +1,243 @@
+// Opens the database: embedded PGlite by default (data in ./data/pglite), or a PostgreSQL
+// server when DATABASE_URL is set. The same SQL runs on both; only bulk COPY differs.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { type CsvSource, csvRecordBatches, csvSourceChunks } from './csv-chunks.js';
+import type { Database } from './database.js';
+import { runMigrations } from './migrator.js';
+import { Mutex } from './mutex.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type { CsvSource } from './csv-chunks.js';
+
+export type DatabaseKind = 'pglite' | 'server';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL server URL; defaults to env DATABASE_URL. When absent, PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory or `memory://`; defaults to env CANBAO_DATA_DIR, else ./data/pglite. */
+  dataDir?: string;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Server pool size (default 10). */
+  poolSize?: number;
+}
+
+export interface CopyOptions {
+  /** Bytes per COPY blob on PGlite (default 4 MiB); the server streams without batching. */
+  batchBytes?: number;
+}
+
+/** What both a whole database and a pinned transaction offer. */
+export interface DbSession {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /**
+   * Bulk-load CSV rows (no header line, RFC 4180 quoting, UTF-8, empty unquoted field = NULL)
+   * into `table (columns)`. Streams: memory stays bounded for inputs of any size. Returns the
+   * number of rows loaded. Atomic: all rows or none.
+   */
+  copyFrom(table: string, columns: readonly string[], csv: CsvSource, options?: CopyOptions): Promise<number>;
+}
+
+export interface DatabaseHandle extends DbSession {
+  /**
+   * Run `fn` in one transaction on one pinned connection: `tx.db` and `tx.copyFrom` both run
+   * inside it (needed to COPY into a temp/staging table and then INSERT … SELECT from it).
+   * Commits when `fn` resolves, rolls back when it throws. Do not call `tx.db.transaction()`.
+   */
+  transaction<T>(fn: (tx: DbSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+const OID_INT8 = 20;
+const OID_DATE = 1082;
+
+/** Identifiers for COPY come from code, never from users; still refuse anything odd. */
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(name)) {
+    throw new Error(`COPY 的表名或列名不合法：${name}`);
+  }
+  return name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+}
+
+export function copySql(table: string, columns: readonly string[], target: 'STDIN' | "'/dev/blob'"): string {
+  const cols = columns.map(quoteIdent).join(', ');
+  return `COPY ${quoteIdent(table)} (${cols}) FROM ${target} WITH (FORMAT csv)`;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  const handle = url ? openServer(url, options) : await openPglite(options);
+  if (options.migrate !== false) {
+    try {
+      await runMigrations(handle.db);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+  return handle;
+}
+
+// ---- PGlite ---------------------------------------------------------------------------------
+
+async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const dataDir = options.dataDir ?? process.env.CANBAO_DATA_DIR ?? './data/pglite';
+  const isMemory = dataDir.startsWith('memory://');
+  if (!isMemory) mkdirSync(resolve(dataDir), { recursive: true });
+  const client = await PGlite.create({
+    ...(isMemory ? {} : { dataDir: resolve(dataDir) }),
+    // Same JS types as on the server: bigint as number, date as 'YYYY-MM-DD'.
+    parsers: { [OID_INT8]: (v: string) => Number(v), [OID_DATE]: (v: string) => v },
+  });
+  const mutex = new Mutex();
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex }) });
+
+  const copyBatches = async (
+    table: string,
+    columns: readonly string[],
+    csv: CsvSource,
+    opts?: CopyOptions,
+  ) => {
+    const sql = copySql(table, columns, "'/dev/blob'");
+    let rows = 0;
+    for await (const batch of csvRecordBatches(csv, opts?.batchBytes ?? DEFAULT_BATCH_BYTES)) {
+      const result = await client.query(sql, [], { blob: new Blob([batch as Uint8Array<ArrayBuffer>]) });
+      rows += result.rowCount ?? result.affectedRows ?? 0;
+    }
+    return rows;
+  };
+
+  return {
+    db,
+    kind: 'pglite',
+    async copyFrom(table, columns, csv, opts) {
+      const release = await mutex.lock();
+      try {
+        await client.query('BEGIN');
+        try {
+          const rows = await copyBatches(table, columns, csv, opts);
+          await client.query('COMMIT');
+          return rows;
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        }
+      } finally {
+        release();
+      }
+    },
+    async transaction(fn) {
+      const release = await mutex.lock();
+      const txDb = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex: null }) });
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await fn({ db: txDb, kind: 'pglite', copyFrom: copyBatches });
+          await client.query('COMMIT');
+          return result;
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        }
+      } finally {
+        release();
+      }
+    },
+    async close() {
+      await db.destroy();
+      // Wait for anyone still holding the session before closing it.
+      const release = await mutex.lock();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+// ---- PostgreSQL server ----------------------------------------------------------------------
+
+const serverTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === OID_INT8) return (v: string) => Number(v);
+    if (oid === OID_DATE) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** A one-client "pool" so Kysely runs everything of a pinned transaction on that client. */
+function singleClientPool(client: pg.PoolClient) {
+  return {
+    connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
+    end: async () => undefined,
+  } as unknown as pg.Pool;
+}
+
+async function copyOnClient(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  csv: CsvSource,
+) {
+  const stream = client.query(copyFromStdin(copySql(table, columns, 'STDIN')));
+  await pipeline(Readable.from(csvSourceChunks(csv)), stream);
+  return Number(stream.rowCount ?? 0);
+}
+
+function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: serverTypes });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'server',
+    async copyFrom(table, columns, csv) {
+      const client = await pool.connect();
+      try {
+        // A COPY is one statement: atomic on its own.
+        return await copyOnClient(client, table, columns, csv);
+      } finally {
+        client.release();
+      }
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      const txDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await fn({
+            db: txDb,
+            kind: 'server',
+            copyFrom: (table, columns, csv) => copyOnClient(client, table, columns, csv),
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          throw e;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// The Kysely schema: one entry per table. Each table's row types live in tables/<name>.table.ts;
+// add yours there and list it here (and create it in a numbered migration).
+import type { PopulationBaseTable, RegionsTable } from './tables/regions.table.js';
+import type { SchemaMigrationsTable } from './tables/schema-migrations.table.js';
+
+export type * from './tables/regions.table.js';
+export type * from './tables/schema-migrations.table.js';
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  regions: RegionsTable;
+  population_base: PopulationBaseTable;
+}

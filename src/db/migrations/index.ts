@@ -1,0 +1,10 @@
+// Every migration, in order. To add one: create NNN_what.ts beside this file exporting
+// `up(db: Kysely<any>)` (raw SQL via kysely `sql`, valid on both PGlite and PostgreSQL), then
+// append one line below. Never edit or renumber a migration that has been committed.
+import type { Migration } from '../migrator.js';
+import * as m001 from './001_regions.js';
+
+export const migrations: readonly Migration[] = [
+  { id: '001_regions', ...m001 },
+  // { id: '002_persons', ...m002 },
+];

@@ -1,0 +1,98 @@
+// Run one integration suite against both databases: a fresh in-memory PGlite, and a fresh
+// uniquely named database on the local PostgreSQL server (dropped afterwards). The server
+// variant is skipped only when CANBAO_SKIP_SERVER_TESTS=1; otherwise a missing server fails.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type DatabaseHandle, type OpenDatabaseOptions, openDatabase } from '../db/connection.js';
+
+/** Admin connection for creating test databases; override with CANBAO_TEST_SERVER_URL. */
+const SERVER_ADMIN_URL = process.env.CANBAO_TEST_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabaseOptions {
+  /** Apply migrations (default true). */
+  migrate?: boolean;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh, migrated in-memory PGlite. */
+export async function createPgliteTestDatabase(options: TestDatabaseOptions = {}): Promise<DatabaseHandle> {
+  return openDatabase({ dataDir: 'memory://', databaseUrl: '', migrate: options.migrate ?? true });
+}
+
+/** A fresh database canbao_test_<random> on the server; closing the handle drops it. */
+export async function createServerTestDatabase(options: TestDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const name = `canbao_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const open: OpenDatabaseOptions = { databaseUrl: withDatabase(SERVER_ADMIN_URL, name), poolSize: 4 };
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase({ ...open, migrate: options.migrate ?? true });
+  } catch (e) {
+    await dropServerDatabase(name);
+    throw e;
+  }
+  const close = handle.close.bind(handle);
+  return {
+    ...handle,
+    async close() {
+      await close();
+      await dropServerDatabase(name);
+    },
+  };
+}
+
+async function dropServerDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: SERVER_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export const serverTestsSkipped = process.env.CANBAO_SKIP_SERVER_TESTS === '1';
+
+export type DatabaseKindUnderTest = 'pglite' | 'server';
+
+/**
+ * describe() the suite once per database. `getDb()` returns the suite's handle (one fresh
+ * database per suite, shared by its tests; make test data distinct or clean up yourself).
+ */
+export function describeEachDatabase(
+  name: string,
+  body: (getDb: () => DatabaseHandle, kind: DatabaseKindUnderTest) => void,
+  options: TestDatabaseOptions = {},
+): void {
+  const kinds: DatabaseKindUnderTest[] = serverTestsSkipped ? ['pglite'] : ['pglite', 'server'];
+  for (const kind of kinds) {
+    describe(`${name} [${kind}]`, () => {
+      let handle: DatabaseHandle | undefined;
+      beforeAll(async () => {
+        handle =
+          kind === 'pglite'
+            ? await createPgliteTestDatabase(options)
+            : await createServerTestDatabase(options);
+      });
+      afterAll(async () => {
+        await handle?.close();
+      });
+      body(() => {
+        if (!handle) throw new Error('测试数据库尚未打开（beforeAll 失败？）');
+        return handle;
+      }, kind);
+    });
+  }
+}

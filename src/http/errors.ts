@@ -65,21 +65,17 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
     return;
   }
   request.log.error(err);
-  reply
-    .status(500)
-    .send({
-      error: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员', where: '' },
-    } satisfies ApiError);
+  reply.status(500).send({
+    error: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员', where: '' },
+  } satisfies ApiError);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  reply
-    .status(404)
-    .send({
-      error: {
-        code: 'NOT_FOUND',
-        message: `没有此接口：${request.method} ${request.url}`,
-        where: request.url,
-      },
-    } satisfies ApiError);
+  reply.status(404).send({
+    error: {
+      code: 'NOT_FOUND',
+      message: `没有此接口：${request.method} ${request.url}`,
+      where: request.url,
+    },
+  } satisfies ApiError);
 }

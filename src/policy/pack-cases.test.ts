@@ -81,6 +81,9 @@ function disagreements(c: Case, packId: string, out: AssessmentOutcome): string[
         `解释中没有引用条款"${c.clause}"的步骤；实际引用：${out.explanation.map((s) => s.cite?.clause ?? '-').join(' / ')}`,
       );
     }
+    // A national case rests on a rule the county pack inherited; the explanation must say so.
+    if (c.national && !out.explanation.some((s) => s.cite?.inherited === true))
+      problems.push('国家规则用例：解释中没有标明"适用国家规定"（cite.inherited）的步骤');
   } else if (c.clause !== undefined) {
     problems.push(`预期引用条款"${c.clause}"，实际返回错误 ${JSON.stringify(out.error)}`);
   }

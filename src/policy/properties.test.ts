@@ -168,6 +168,45 @@ describe.each(counties.map((r) => [r.pack.id, r] as const))('pack %s', (_id, r) 
     );
   });
 
+  it('a longer lapse never shortens the wait; paying years back never lengthens it', () => {
+    fc.assert(
+      fc.property(
+        requestArb(r),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        (req, l, p) => {
+          const base = { ...req, lapsedYears: l, paidBackYears: p };
+          const out = run(base);
+          if (isError(out) || !out.accepted) return;
+          const longer = run({ ...base, lapsedYears: l + 1 });
+          const repaired = run({ ...base, paidBackYears: p + 1 });
+          if (!isError(longer) && longer.accepted)
+            expect(longer.waitingDays).toBeGreaterThanOrEqual(out.waitingDays);
+          if (!isError(repaired) && repaired.accepted)
+            expect(repaired.waitingDays).toBeLessThanOrEqual(out.waitingDays);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a village code is assessed exactly like its county', () => {
+    fc.assert(
+      fc.property(requestArb(r), fc.stringMatching(/^\d{6}$/), (req, village) => {
+        const county = req.region.slice(0, 6);
+        const a = run({ ...req, region: county });
+        const b = run({ ...req, region: `${county}${village}` });
+        if (isError(a)) {
+          expect(b).toEqual(a);
+          return;
+        }
+        expect(isError(b)).toBe(false);
+        expect({ ...b, region: county }).toEqual(a);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('explains every result, each cited step naming document and clause', () => {
     fc.assert(
       fc.property(requestArb(r), (req) => {

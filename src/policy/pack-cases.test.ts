@@ -32,6 +32,14 @@ const fileSchema = z.union([
   z.strictObject({ cases: z.array(caseSchema), pending: z.array(caseSchema).optional() }),
 ]);
 
+/** Pending cases by pack and name; each names its finding (F3, F4 …) in knownIssue. */
+const KNOWN_ISSUES = [
+  '430502-2025: 退役军人在待遇享受期结束后缴费不能再缴本年度',
+  '430502-2025: 社区矫正对象在待遇享受期结束后缴费不能再缴本年度',
+  '430502-2025: 刑满释放人员在2025年度征缴期开始前不能缴2025年度',
+  '430502-2025: 儿童福利机构接收儿童在2025年度征缴期开始前不能缴2025年度',
+];
+
 const CASE_FILE = /^(.+)\.cases\.ya?ml$/;
 const packs = shippedPacks();
 const sourceTexts = readSourceTexts();
@@ -109,10 +117,16 @@ describe('case files', () => {
     }
   });
 
+  it('the known issues are exactly those written down in /work/notes/engine-findings.md', () => {
+    // Moving a failing case to pending must be a visible decision here, not a quiet edit of the YAML.
+    const pending = caseFiles.flatMap((f) => f.pending.map((c) => `${f.packId}: ${c.name}`)).sort();
+    expect(pending).toEqual([...KNOWN_ISSUES].sort());
+  });
+
   it('pending cases say what the known issue is, and confirmed cases do not', () => {
     for (const f of caseFiles) {
       for (const c of f.cases) expect(c.knownIssue, `${f.file}: ${c.name}`).toBeUndefined();
-      for (const c of f.pending) expect(c.knownIssue, `${f.file}: ${c.name}`).toBeDefined();
+      for (const c of f.pending) expect(c.knownIssue, `${f.file}: ${c.name}`).toMatch(/^F\d+: /);
     }
   });
 });

@@ -3,8 +3,9 @@
 // append one line below. Never edit or renumber a migration that has been committed.
 import type { Migration } from '../migrator.js';
 import * as m001 from './001_regions.js';
+import * as m002 from './002_persons.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
-  // { id: '002_persons', ...m002 },
+  { id: '002_persons', ...m002 },
 ];

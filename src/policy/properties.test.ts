@@ -190,6 +190,45 @@ describe.each(counties.map((r) => [r.pack.id, r] as const))('pack %s', (_id, r) 
     );
   });
 
+  it('the standard is a tier of the pack, a tier plus the fiscal subsidy (late), or nothing', () => {
+    const tiers = r.pack.contribution!.tiers.map((t) => t.fen);
+    const fiscal = r.pack.fiscalSubsidy?.fen ?? 0;
+    const allowed = new Set([0, ...tiers, ...tiers.map((t) => t + fiscal)]);
+    fc.assert(
+      fc.property(requestArb(r), (req) => {
+        const out = run(req);
+        if (isError(out)) return;
+        expect(allowed.has(out.standardFen), String(out.standardFen)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('within the collection period the amounts do not depend on the day paid', () => {
+    const c = r.pack.collection!;
+    const inPeriod = dateAround(c.start, c.end, 0, 0);
+    fc.assert(
+      fc.property(requestArb(r), inPeriod, inPeriod, (req, d1, d2) => {
+        // Events and certification dates are tied to the day; this property is about the day alone.
+        const plain = {
+          ...req,
+          event: undefined,
+          identities: req.identities.map(({ certifiedOn, ...i }) => i),
+        };
+        const a = run({ ...plain, paymentDate: d1 });
+        const b = run({ ...plain, paymentDate: d2 });
+        if (isError(a) || isError(b) || !a.accepted || !b.accepted) return;
+        expect([b.standardFen, b.subsidyFen, b.payableFen, b.category]).toEqual([
+          a.standardFen,
+          a.subsidyFen,
+          a.payableFen,
+          a.category,
+        ]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('a village code is assessed exactly like its county', () => {
     fc.assert(
       fc.property(requestArb(r), fc.stringMatching(/^\d{6}$/), (req, village) => {

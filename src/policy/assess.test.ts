@@ -109,3 +109,40 @@ describe('national defaults and what no pack covers', () => {
     expect(after.pack.hash).not.toBe(before.pack.hash);
   });
 });
+
+describe('findings from the seed cases', () => {
+  it('speaks Chinese about bad requests (F2)', () => {
+    const messages = [
+      { region: '130802', year: 2025, identities: [{ category: 'disability', grade: 5 }] },
+      { region: 130802, year: 2025, identities: [] },
+      { region: '130802', year: 1999, identities: [] },
+      { region: '130802', year: 2025, identities: [{ category: 'dibao', formerlyPoor: 'yes' }] },
+      null,
+    ].map((r) => {
+      const out = assess(r, shippedPacks());
+      return isError(out) ? out.error.message : '';
+    });
+    expect(messages[0]).toBe('残疾等级应为 1–4');
+    expect(messages[2]).toBe('年度应在 2000–2100 之间');
+    for (const m of messages) expect(m).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('cannot pay back more years than were missed (Q2)', () => {
+    const out = assess(
+      { region: '430502', year: 2025, identities: [], lapsedYears: 1, paidBackYears: 5 },
+      shippedPacks(),
+    );
+    expect(out).toMatchObject({ error: { code: 'INVALID_REQUEST', path: 'paidBackYears' } });
+  });
+
+  it('a newborn of last November paying this year within 90 days waits no days (Q1)', () => {
+    const r = ok({
+      region: '430502',
+      year: 2025,
+      identities: [],
+      paymentDate: '2025-01-10',
+      event: { type: 'newborn', date: '2024-11-01' },
+    });
+    expect(r).toMatchObject({ standardFen: 40000, waitingDays: 0, benefitStart: '2025-01-01' });
+  });
+});

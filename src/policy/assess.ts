@@ -98,6 +98,14 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
   // 1. When: inside the collection period, late, or a special event that has its own terms.
   const special = specialEvent(req, pack, benefit.start);
   let mode: Mode;
+  if (pay !== undefined && pay < collection.start) {
+    // Before this year's campaign opens nothing can be paid for this year, special case or not.
+    rejection = {
+      code: 'COLLECTION_NOT_OPEN',
+      message: `${formatDateZh(pay)}${pack.year}年度集中征缴期尚未开始（${formatDateZh(collection.start)}开始），不能缴纳该年度费用。`,
+    };
+    step('collection', rejection.message, collection.cite);
+  }
   if (special) {
     mode = 'event';
     const eventCite = special.rule.cite;
@@ -122,11 +130,6 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
       );
     } else if (pay < collection.start) {
       mode = 'period';
-      rejection = {
-        code: 'COLLECTION_NOT_OPEN',
-        message: `${formatDateZh(pay)}集中征缴期尚未开始（${formatDateZh(collection.start)}开始），不能办理缴费。`,
-      };
-      step('collection', rejection.message, collection.cite);
     } else if (pay <= collection.end) {
       mode = 'period';
       step(
@@ -364,12 +367,12 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
       }
     }
   }
-  if (start > end) {
-    steps.push({
-      rule: 'benefit',
-      text: `待遇起始日${formatDateZh(start)}已晚于本年度待遇享受期结束日${formatDateZh(end)}，本年度实际不能享受待遇。`,
-      cite: null,
-    });
+  if (!rejection && start > end) {
+    rejection = {
+      code: 'YEAR_CLOSED',
+      message: `待遇起始日${formatDateZh(start)}已晚于${pack.year}年度待遇享受期结束日${formatDateZh(end)}，不能再缴纳该年度费用，请缴纳下一年度。`,
+    };
+    step('benefit', rejection.message, benefit.cite);
   }
 
   const result: AssessmentResult = {
@@ -455,6 +458,16 @@ function specialEvent(req: AssessRequest, pack: Pack, periodStart: string): Spec
         benefitStart: periodStart,
         text: `新生儿出生于${birthYear}年、${within}，跨两个年度，按规定缴纳两个年度的个人缴费部分，本年度待遇自${formatDateZh(periodStart)}起享受。`,
         alsoPayYears: [birthYear],
+      };
+    }
+    if (birthYear === req.year - 1 && rule.contribution === 'personal' && pay && pay > periodStart) {
+      // Born late last year and paying this year's contribution within the newborn deadline: still a
+      // newborn, so no waiting period (国办发〔2024〕38号: 新生儿等特殊群体不设待遇等待期).
+      return {
+        type: event.type,
+        rule,
+        benefitStart: periodStart,
+        text: `新生儿出生于${birthYear}年、${within}，新生儿不设待遇等待期，按当年度个人缴费标准缴费，本年度待遇自${formatDateZh(periodStart)}起享受。`,
       };
     }
     return null;

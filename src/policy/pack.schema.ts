@@ -2,6 +2,7 @@
 // Every object is strict (unknown keys are errors) and every rule carries a citation, because a
 // misspelt key that silently falls back to a default is the classic rules-as-code failure.
 import { z } from 'zod';
+import './zod-zh.js';
 import {
   CHANNEL_CODES,
   DISABILITY_KINDS,

@@ -94,7 +94,7 @@ export function leafletHtml(resolved: ResolvedPack, packs: PackRegistry): string
     }
     for (const r of summary.subsidies) {
       rows.push([
-        r.who,
+        r.excludes ? `${r.who}（${r.excludes}）` : r.who,
         formatYuan(r.standardFen),
         `${r.methodText}资助 ${formatYuan(r.subsidyFen)}`,
         r.engineNote?.startsWith('无法核定') ? r.engineNote : formatYuan(r.payableFen),

@@ -58,6 +58,8 @@ export interface SubsidyRow {
   cite: string;
   /** When the engine gives this person a higher subsidy under another rule (就高不就低). */
   engineNote?: string;
+  /** Who the rule leaves out (朔州: "不含已纳入低保、特困供养范围人员"). */
+  excludes?: string;
 }
 
 export interface PackSummary {
@@ -580,6 +582,7 @@ function rowFor(
     fundingSource: FUNDING_SOURCE_NAMES[rule.fundingSource],
     cite: citeText(resolved, rule.cite, inherited),
   };
+  if (rule.unless) row.excludes = `不含已具有${rule.unless.map(describeCondition).join('、')}身份的人员`;
   if (isError(outcome)) {
     row.engineNote = `无法核定：${outcome.error.message}`;
     return row;
@@ -680,7 +683,10 @@ export function renderSummary(s: PackSummary): string {
             ]),
           ),
         );
-        for (const r of s.subsidies) if (r.engineNote) out.push(`  注：${r.who}：${r.engineNote}。`);
+        for (const r of s.subsidies) {
+          if (r.excludes) out.push(`  注：${r.who}：${r.excludes}。`);
+          if (r.engineNote) out.push(`  注：${r.who}：${r.engineNote}。`);
+        }
         out.push(
           '  （资助额、个人缴纳由核定引擎按仅具有该身份的居民计算；多重身份就高不就低，不重复资助。）',
         );

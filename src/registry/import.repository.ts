@@ -1,0 +1,327 @@
+// SQL of the population import: a staging table filled by COPY, set-based checks on it, and the
+// merge into households and persons. Every statement works on the whole file at once.
+import { type Kysely, sql } from 'kysely';
+import type { DbSession } from '../db/connection.js';
+import type { PersonField } from './import-columns.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry tables are not in the shared schema type
+type Db = Kysely<any>;
+
+export const STAGE_TABLE = 'import_persons_stage';
+export const STAGE_COLUMNS = [
+  'row_no',
+  'doc_type',
+  'doc_no',
+  'name',
+  'sex',
+  'birth_date',
+  'household_no',
+  'relation',
+  'hukou_region',
+  'village_code',
+  'village_name',
+  'township_name',
+  'phone',
+  'status',
+  'employee_insurance',
+  'student',
+  'school',
+] as const;
+
+export const REJECTION_COLUMNS = [
+  'run_id',
+  'row_number',
+  'column_name',
+  'value',
+  'reason',
+  'code',
+  'severity',
+] as const;
+
+export async function createRun(
+  db: Db,
+  kind: string,
+  fileName: string,
+  sha256: string,
+  options: object,
+): Promise<number> {
+  const r = await sql<{ id: number }>`
+    INSERT INTO import_runs (kind, file_name, file_sha256, options)
+    VALUES (${kind}, ${fileName}, ${sha256}, ${JSON.stringify(options)}::jsonb) RETURNING id
+  `.execute(db);
+  return Number(r.rows[0]!.id);
+}
+
+export async function createStage(db: Db): Promise<void> {
+  await sql`
+    CREATE TEMP TABLE import_persons_stage (
+      row_no integer NOT NULL,
+      doc_type text NOT NULL,
+      doc_no text NOT NULL,
+      name text NOT NULL,
+      sex text,
+      birth_date date,
+      household_no text,
+      relation text,
+      hukou_region text,
+      village_code text,
+      village_name text,
+      township_name text,
+      phone text,
+      status text NOT NULL,
+      employee_insurance boolean,
+      student boolean,
+      school text,
+      county_code text
+    ) ON COMMIT DROP
+  `.execute(db);
+}
+
+export async function loadStage(tx: DbSession, csv: AsyncIterable<string>): Promise<number> {
+  return tx.copyFrom(STAGE_TABLE, STAGE_COLUMNS, csv);
+}
+
+/**
+ * Set-based checks after loading: village names resolved to codes, villages that are not in
+ * `regions`, and numbers repeated within the file (the first occurrence stays). Rejected rows are
+ * written to import_rejections and removed from the stage. Returns the number of rows rejected.
+ */
+export async function checkStage(
+  db: Db,
+  runId: number,
+  villageColumn: string,
+  docColumn: string,
+): Promise<number> {
+  // A name is resolved when exactly one village has it (within the township, when given).
+  await sql`
+    WITH m AS (
+      SELECT s.row_no, min(v.code) AS code, count(*) AS n
+      FROM import_persons_stage s
+      JOIN regions v ON v.level = 5 AND v.name = s.village_name
+      LEFT JOIN regions t ON t.code = v.parent_code
+      WHERE s.village_code IS NULL AND (s.township_name IS NULL OR t.name = s.township_name)
+      GROUP BY s.row_no
+    )
+    UPDATE import_persons_stage s SET village_code = m.code FROM m WHERE m.row_no = s.row_no AND m.n = 1
+  `.execute(db);
+  await sql`
+    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
+    SELECT ${runId}, s.row_no, ${villageColumn}, coalesce(s.village_code, s.village_name, ''),
+      CASE
+        WHEN s.village_code IS NOT NULL THEN
+          '村（社区）代码不在区划表中，请核对代码或先导入区划（canbao regions import）'
+        WHEN EXISTS (SELECT 1 FROM regions v WHERE v.level = 5 AND v.name = s.village_name) THEN
+          '村名在多个乡镇重名或与所填乡镇不符，请填写“乡镇（街道）”列或12位村（社区）代码'
+        ELSE '区划表中没有这个村（社区），请核对村名或填写12位代码'
+      END,
+      CASE WHEN s.village_code IS NOT NULL THEN 'unknown_village_code' ELSE 'unknown_village' END
+    FROM import_persons_stage s
+    WHERE s.village_code IS NULL
+       OR NOT EXISTS (SELECT 1 FROM regions v WHERE v.code = s.village_code AND v.level = 5)
+  `.execute(db);
+  await sql`
+    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
+    SELECT ${runId}, d.row_no, ${docColumn}, d.doc_no, '文件内证件号码重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
+    FROM (
+      SELECT row_no, doc_no, min(row_no) OVER (PARTITION BY doc_type, doc_no) AS first_row
+      FROM import_persons_stage
+    ) d
+    WHERE d.row_no <> d.first_row
+  `.execute(db);
+  const deleted = await sql`
+    DELETE FROM import_persons_stage s
+    USING import_rejections r
+    WHERE r.run_id = ${runId} AND r.row_number = s.row_no AND r.severity = 'error'
+  `.execute(db);
+  await sql`UPDATE import_persons_stage SET county_code = left(village_code, 6)`.execute(db);
+  await sql`ANALYZE import_persons_stage`.execute(db);
+  return Number(deleted.numAffectedRows ?? 0n);
+}
+
+/** Rows with at least one error (each row counted once). */
+export async function countRejectedRows(
+  db: Db,
+  runId: number,
+): Promise<{ rejected: number; warnings: number }> {
+  const r = await sql<{ rejected: number; warnings: number }>`
+    SELECT count(DISTINCT row_number) FILTER (WHERE severity = 'error')::int AS rejected,
+           count(*) FILTER (WHERE severity = 'warning')::int AS warnings
+    FROM import_rejections WHERE run_id = ${runId}
+  `.execute(db);
+  return r.rows[0]!;
+}
+
+export async function mergeHouseholds(db: Db, runId: number): Promise<{ inserted: number; updated: number }> {
+  // The household's village is the head's (or else the first member's).
+  const r = await sql<{ inserted: number; updated: number }>`
+    WITH src AS (
+      SELECT DISTINCT ON (county_code, household_no) county_code, household_no, village_code
+      FROM import_persons_stage
+      WHERE household_no IS NOT NULL
+      ORDER BY county_code, household_no, (relation = '户主') DESC NULLS LAST, row_no
+    ), up AS (
+      INSERT INTO households (county_code, household_no, village_code, created_run_id, updated_run_id)
+      SELECT county_code, household_no, village_code, ${runId}, ${runId} FROM src
+      ON CONFLICT (county_code, household_no) DO UPDATE
+        SET village_code = EXCLUDED.village_code, updated_run_id = EXCLUDED.updated_run_id, updated_at = now()
+        WHERE households.village_code IS DISTINCT FROM EXCLUDED.village_code
+      RETURNING (xmax = 0) AS inserted
+    )
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up
+  `.execute(db);
+  return r.rows[0]!;
+}
+
+/** A person column, the stage expression that gives its new value, and whether to keep the old value when the file gives none. */
+interface MergedColumn {
+  column: string;
+  expr: string;
+  /** The file's field whose presence decides whether this column is touched at all. */
+  field?: PersonField;
+  keepWhenNull?: boolean;
+  /** Expression of the value shown in history (defaults to the column). */
+  historyBefore?: string;
+  historyAfter?: string;
+  historyKey?: string;
+}
+
+const MERGED: readonly MergedColumn[] = [
+  { column: 'name', expr: 's.name' },
+  { column: 'county_code', expr: 's.county_code' },
+  { column: 'residence_village', expr: 's.village_code' },
+  { column: 'sex', expr: 's.sex', keepWhenNull: true },
+  { column: 'birth_date', expr: 's.birth_date', keepWhenNull: true },
+  {
+    column: 'household_id',
+    expr: 'h.id',
+    field: 'householdNo',
+    historyKey: 'household_no',
+    historyBefore: 'oh.household_no',
+    historyAfter: 's.household_no',
+  },
+  { column: 'relation', expr: 's.relation', field: 'relation' },
+  { column: 'hukou_region', expr: 's.hukou_region', field: 'hukouRegion' },
+  { column: 'phone', expr: 's.phone', field: 'phone' },
+  { column: 'status', expr: 's.status', field: 'status' },
+  { column: 'employee_insurance', expr: 'coalesce(s.employee_insurance, false)', field: 'employeeInsurance' },
+  { column: 'student', expr: 'coalesce(s.student, false)', field: 'student' },
+  { column: 'school', expr: 's.school', field: 'school' },
+];
+
+const JOINS = `
+  JOIN persons p ON p.doc_no = s.doc_no AND p.doc_type = s.doc_type
+  LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no`;
+
+/**
+ * Merge the stage into persons: history rows for the fields that change, then the update of
+ * exactly those persons, then the new persons. Fields whose column the file does not have are
+ * left alone. Returns inserted and updated counts.
+ */
+export async function mergePersons(
+  db: Db,
+  runId: number,
+  present: ReadonlySet<PersonField>,
+): Promise<{ inserted: number; updated: number }> {
+  const cols = MERGED.filter((c) => c.field === undefined || present.has(c.field));
+  const newValue = (c: MergedColumn): string =>
+    c.keepWhenNull ? `coalesce(${c.expr}, p.${c.column})` : c.expr;
+  const changed = cols.map((c) => `p.${c.column} IS DISTINCT FROM ${newValue(c)}`).join(' OR ');
+  const diff = cols
+    .map((c) => {
+      const before = c.historyBefore ?? `p.${c.column}`;
+      const after = c.historyAfter ?? newValue(c);
+      return `'${c.historyKey ?? c.column}', CASE WHEN p.${c.column} IS DISTINCT FROM ${newValue(c)}
+        THEN jsonb_build_array(to_jsonb(${before}), to_jsonb(${after})) END`;
+    })
+    .join(',\n');
+  await sql`
+    INSERT INTO person_history (person_id, county_code, run_id, changed_by, changes)
+    SELECT p.id, s.county_code, ${runId}, 'import', jsonb_strip_nulls(jsonb_build_object(${sql.raw(diff)}))
+    FROM import_persons_stage s ${sql.raw(JOINS)}
+    LEFT JOIN households oh ON oh.id = p.household_id
+    WHERE ${sql.raw(changed)}
+  `.execute(db);
+  const sets = cols.map((c) => `${c.column} = ${newValue(c)}`).join(', ');
+  const upd = await sql`
+    UPDATE persons p SET ${sql.raw(sets)}, updated_run_id = ${runId}, updated_at = now()
+    FROM import_persons_stage s
+    LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
+    WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type AND (${sql.raw(changed)})
+  `.execute(db);
+  const insertCols = cols.map((c) => c.column).join(', ');
+  const insertExprs = cols.map((c) => c.expr).join(', ');
+  const ins = await sql`
+    INSERT INTO persons (doc_type, doc_no, ${sql.raw(insertCols)}, created_run_id, updated_run_id)
+    SELECT s.doc_type, s.doc_no, ${sql.raw(insertExprs)}, ${runId}, ${runId}
+    FROM import_persons_stage s
+    LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
+    WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type)
+  `.execute(db);
+  return { inserted: Number(ins.numAffectedRows ?? 0n), updated: Number(upd.numAffectedRows ?? 0n) };
+}
+
+/** Point each touched household at its head (relation 户主). */
+export async function updateHeads(db: Db): Promise<void> {
+  await sql`
+    UPDATE households h SET head_person_id = p.id, updated_at = now()
+    FROM import_persons_stage s
+    JOIN persons p ON p.doc_no = s.doc_no AND p.doc_type = s.doc_type
+    WHERE p.household_id = h.id AND p.relation = '户主' AND h.head_person_id IS DISTINCT FROM p.id
+  `.execute(db);
+}
+
+export async function finishRun(
+  db: Db,
+  runId: number,
+  status: 'applied' | 'rejected',
+  counts: Record<
+    | 'rows_read'
+    | 'inserted'
+    | 'updated'
+    | 'unchanged'
+    | 'rejected'
+    | 'warnings'
+    | 'households_inserted'
+    | 'households_updated',
+    number
+  >,
+): Promise<void> {
+  await sql`
+    UPDATE import_runs SET status = ${status}, finished_at = now(),
+      rows_read = ${counts.rows_read}, inserted = ${counts.inserted}, updated = ${counts.updated},
+      unchanged = ${counts.unchanged}, rejected = ${counts.rejected}, warnings = ${counts.warnings},
+      households_inserted = ${counts.households_inserted}, households_updated = ${counts.households_updated}
+    WHERE id = ${runId}
+  `.execute(db);
+}
+
+export interface RejectionRow {
+  row_number: number;
+  column_name: string;
+  value: string;
+  reason: string;
+  severity: 'error' | 'warning';
+}
+
+/** The run's issues in row order, read in keyset pages (never OFFSET, never all at once). */
+export async function* rejectionPages(
+  db: Db,
+  runId: number,
+  pageSize = 5000,
+): AsyncGenerator<RejectionRow[]> {
+  let after = -1;
+  for (;;) {
+    // A row can have several issues: page on whole rows so none is split.
+    const r = await sql<RejectionRow>`
+      SELECT row_number, column_name, value, reason, severity FROM import_rejections
+      WHERE run_id = ${runId} AND row_number IN (
+        SELECT DISTINCT row_number FROM import_rejections
+        WHERE run_id = ${runId} AND row_number > ${after} ORDER BY row_number LIMIT ${pageSize}
+      )
+      ORDER BY row_number, severity, column_name
+    `.execute(db);
+    if (r.rows.length === 0) return;
+    yield r.rows;
+    after = r.rows.at(-1)!.row_number;
+  }
+}

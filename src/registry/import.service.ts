@@ -1,0 +1,204 @@
+// Population import (花名册 → 一人一档): stream the file, check every row in a tight loop, COPY the
+// good rows into a staging table, check villages and duplicates set-based, then merge into
+// households and persons in the same transaction. Either the run is applied completely (with
+// the rejected rows reported), or — with allOrNothing and any rejection — nothing is applied.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { DatabaseHandle } from '../db/connection.js';
+import { readTable } from '../files/table-reader.js';
+import {
+  checkStage,
+  countRejectedRows,
+  createRun,
+  createStage,
+  finishRun,
+  loadStage,
+  mergeHouseholds,
+  mergePersons,
+  REJECTION_COLUMNS,
+  updateHeads,
+} from './import.repository.js';
+import {
+  type ColumnMapping,
+  FIELD_LABELS,
+  knownPersonHeaders,
+  type PersonField,
+  resolveColumns,
+} from './import-columns.js';
+import { writeImportReports } from './import-report.js';
+import { type RowIssue, type StagedPerson, validateRow } from './import-row.js';
+
+export interface ImportPersonsOptions {
+  /** Apply nothing when any row is rejected. */
+  allOrNothing?: boolean;
+  mapping?: ColumnMapping;
+  /** Where the report files go (default: beside the imported file). */
+  reportDir?: string;
+  /** Bounds birth dates; defaults to today in China. */
+  today?: string;
+  /** Write report files when there are issues (default true). */
+  writeReports?: boolean;
+}
+
+export interface ImportPersonsResult {
+  runId: number;
+  status: 'applied' | 'rejected';
+  file: string;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  warnings: number;
+  householdsInserted: number;
+  householdsUpdated: number;
+  ignoredColumns: string[];
+  reportFiles: string[];
+}
+
+function todayInChina(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** One field for COPY ... (FORMAT csv): null is an empty unquoted field, '' is "". */
+function csvField(v: string | null): string {
+  if (v === null) return '';
+  if (v === '') return '""';
+  const clean = v.includes('\0') ? v.replaceAll('\0', '') : v;
+  if (/[",\n\r]/.test(clean) || clean.trim() !== clean) return `"${clean.replaceAll('"', '""')}"`;
+  return clean;
+}
+
+const bool = (b: boolean | null): string => (b === null ? '' : b ? 't' : 'f');
+
+function stageLine(p: StagedPerson): string {
+  return `${p.rowNumber},${p.docType},${p.docNo},${csvField(p.name)},${p.sex ?? ''},${p.birthDate ?? ''},${csvField(
+    p.householdNo,
+  )},${csvField(p.relation)},${p.hukouRegion ?? ''},${p.villageCode ?? ''},${csvField(p.villageName)},${csvField(
+    p.townshipName,
+  )},${csvField(p.phone)},${p.status},${bool(p.employeeInsurance)},${bool(p.student)},${csvField(p.school)}\n`;
+}
+
+function issueLine(runId: number, i: RowIssue): string {
+  return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
+}
+
+export async function importPersons(
+  handle: DatabaseHandle,
+  file: string,
+  options: ImportPersonsOptions = {},
+): Promise<ImportPersonsResult> {
+  const today = options.today ?? todayInChina();
+  const fileName = basename(file);
+  const digest = await sha256(file);
+  const table = await readTable(file, { knownHeaders: knownPersonHeaders(options.mapping) });
+  const columns = resolveColumns(table.headers, fileName, options.mapping);
+  const present = new Set(Object.keys(columns.index) as PersonField[]);
+
+  // Issues found while streaming go to a temporary CSV, then into import_rejections by COPY:
+  // memory stays bounded even when every row of a large file is wrong.
+  const tmp = await mkdtemp(join(tmpdir(), 'canbao-import-'));
+  try {
+    const result = await handle.transaction(async (tx) => {
+      const runId = await createRun(tx.db, 'persons', fileName, digest, {
+        allOrNothing: options.allOrNothing === true,
+        mapping: options.mapping ? Object.fromEntries(options.mapping) : undefined,
+      });
+      await createStage(tx.db);
+      const issuesPath = join(tmp, 'issues.csv');
+      const issuesOut = createWriteStream(issuesPath);
+      let rowsRead = 0;
+      let issueCount = 0;
+
+      async function* stageCsv(): AsyncGenerator<string> {
+        for await (const batch of table.batches(4000)) {
+          let chunk = '';
+          let issueChunk = '';
+          for (const row of batch) {
+            rowsRead++;
+            const r = validateRow(row.rowNumber, row.values, columns, today);
+            if (r.person) chunk += stageLine(r.person);
+            for (const issue of r.issues) issueChunk += issueLine(runId, issue);
+            issueCount += r.issues.length;
+          }
+          if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
+          if (chunk !== '') yield chunk;
+        }
+      }
+      await loadStage(tx, stageCsv());
+      issuesOut.end();
+      await once(issuesOut, 'finish');
+      if (issueCount > 0)
+        await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
+
+      await checkStage(
+        tx.db,
+        runId,
+        columns.header.villageCode ??
+          columns.header.village ??
+          columns.header.residenceRegion ??
+          FIELD_LABELS.village,
+        columns.header.docNo ?? FIELD_LABELS.docNo,
+      );
+      const { rejected, warnings } = await countRejectedRows(tx.db, runId);
+      const counts = {
+        rows_read: rowsRead,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected,
+        warnings,
+        households_inserted: 0,
+        households_updated: 0,
+      };
+      if (options.allOrNothing && rejected > 0) {
+        await finishRun(tx.db, runId, 'rejected', counts);
+        return { runId, status: 'rejected' as const, counts };
+      }
+      const households = await mergeHouseholds(tx.db, runId);
+      const persons = await mergePersons(tx.db, runId, present);
+      await updateHeads(tx.db);
+      counts.inserted = persons.inserted;
+      counts.updated = persons.updated;
+      counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;
+      counts.households_inserted = households.inserted;
+      counts.households_updated = households.updated;
+      await finishRun(tx.db, runId, 'applied', counts);
+      return { runId, status: 'applied' as const, counts };
+    });
+
+    const { counts } = result;
+    const reportFiles =
+      options.writeReports !== false && counts.rejected + counts.warnings > 0
+        ? await writeImportReports(handle.db, result.runId, file, options.reportDir)
+        : [];
+    return {
+      runId: result.runId,
+      status: result.status,
+      file,
+      rowsRead: counts.rows_read,
+      inserted: counts.inserted,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      rejected: counts.rejected,
+      warnings: counts.warnings,
+      householdsInserted: counts.households_inserted,
+      householdsUpdated: counts.households_updated,
+      ignoredColumns: columns.ignored,
+      reportFiles,
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

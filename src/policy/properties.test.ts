@@ -251,10 +251,11 @@ describe.each(counties.map((r) => [r.pack.id, r] as const))('pack %s', (_id, r) 
       fc.property(requestArb(r), (req) => {
         const out = run(req);
         if (isError(out)) {
-          expect(out.error.message.length).toBeGreaterThan(0);
+          expect(out.error.message).toMatch(/[\u4e00-\u9fff]/);
           expect(out.error.path.length).toBeGreaterThan(0);
           return;
         }
+        if (out.rejection) expect(out.rejection.message).toMatch(/[\u4e00-\u9fff]/);
         expect(out.explanation.length).toBeGreaterThan(0);
         expect(out.explanation.some((s) => s.cite !== null)).toBe(true);
         for (const s of out.explanation) {
@@ -295,7 +296,8 @@ describe('bad input', () => {
         const out = run({ ...req, [key]: value });
         if (isError(out)) {
           expect(out.error.code).toMatch(/^[A-Z_]+$/);
-          expect(out.error.message.length).toBeGreaterThan(0);
+          // Users read these messages: Simplified Chinese (helper rules, ARCHITECTURE "Errors and bad input").
+          expect(out.error.message, JSON.stringify({ key, value })).toMatch(/[\u4e00-\u9fff]/);
           expect(out.error.path.length).toBeGreaterThan(0);
         }
       }),

@@ -34,9 +34,10 @@ export interface PackDiff {
   sections: DiffSection[];
 }
 
-export function diffPacks(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistry): PackDiff {
+/** `packsB` is the registry holding `rb` when it is not the one holding `ra` (a what-if overlay). */
+export function diffPacks(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistry, packsB = packs): PackDiff {
   const sa = summarizePack(ra, packs);
-  const sb = summarizePack(rb, packs);
+  const sb = summarizePack(rb, packsB);
   const label = (r: ResolvedPack) => r.pack.id;
   const sections: DiffSection[] = [];
 
@@ -87,7 +88,7 @@ export function diffPacks(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistr
     }
     if (changes.length > 0) sections.push({ key, title: SECTION_TITLES[key] ?? key, changes });
     if (key === 'fiscalSubsidy') {
-      const sub = subsidyChanges(ra, rb, packs);
+      const sub = subsidyChanges(ra, rb, packs, packsB);
       if (sub.length > 0) sections.push({ key: 'subsidies', title: SECTION_TITLES.subsidies!, changes: sub });
     }
   }
@@ -149,11 +150,16 @@ function read(r: ResolvedPack, outcome: AssessmentOutcome): Reading {
   };
 }
 
-function subsidyChanges(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistry): DiffChange[] {
+function subsidyChanges(
+  ra: ResolvedPack,
+  rb: ResolvedPack,
+  packs: PackRegistry,
+  packsB: PackRegistry,
+): DiffChange[] {
   const changes: DiffChange[] = [];
   for (const p of probes(ra, rb)) {
     const a = read(ra, assessIn(ra, packs, { identities: p.identities }));
-    const b = read(rb, assessIn(rb, packs, { identities: p.identities }));
+    const b = read(rb, assessIn(rb, packsB, { identities: p.identities }));
     if (a.text !== b.text) {
       const only =
         a.subsidized && !b.subsidized

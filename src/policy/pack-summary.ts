@@ -113,11 +113,12 @@ export function assessIn(
     { region: resolved.pack.region, year: resolved.pack.year, identities: [], ...request },
     packs,
   );
-  if (!isError(outcome) && outcome.pack.id !== resolved.pack.id) {
+  // The registry must hold this very pack (same content), or the amounts would be another pack's.
+  if (!isError(outcome) && (outcome.pack.id !== resolved.pack.id || outcome.pack.hash !== resolved.hash)) {
     return {
       error: {
         code: 'NO_PACK',
-        message: `地区 ${resolved.pack.region} 由政策包 ${outcome.pack.id} 覆盖，不是 ${resolved.pack.id}`,
+        message: `地区 ${resolved.pack.region} 在所给的政策包集合中对应 ${outcome.pack.id}（版本 ${outcome.pack.hash}），不是 ${resolved.pack.id}（版本 ${resolved.hash}）`,
         path: 'region',
       },
     };

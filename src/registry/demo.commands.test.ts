@@ -70,4 +70,34 @@ describe('canbao demo', () => {
       }),
     ).rejects.toThrow(/CSV 编码只能是/);
   });
+
+  it('start: prepares an empty database, loads a demo population and says what to try next', async () => {
+    const saved = { dir: process.env.CANBAO_DATA_DIR, url: process.env.DATABASE_URL };
+    process.env.CANBAO_DATA_DIR = 'memory://';
+    delete process.env.DATABASE_URL;
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const p = program();
+      p.command('policy').command('list');
+      await p.parseAsync(['start', '--persons', '1500'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+      if (saved.dir === undefined) delete process.env.CANBAO_DATA_DIR;
+      else process.env.CANBAO_DATA_DIR = saved.dir;
+      if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
+    }
+    const text = printed.join('');
+    expect(text).toContain('已导入演示人口 1,500 人');
+    expect(text).toMatch(/512022 乐至县\s+\d/);
+    expect(text).toMatch(/合计\s+1,500/);
+    // Suggestions only for commands that exist in this program.
+    expect(text).toContain('canbao policy list');
+    expect(text).not.toContain('canbao policy leaflet');
+  });
 });

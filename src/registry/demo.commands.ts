@@ -1,11 +1,15 @@
 // `canbao demo` (a demo population into files or the database) and `canbao start` (what
 // `npm start` runs: a ready-to-try database with a demo population and what to do next).
 import type { Command } from 'commander';
+import { type DatabaseHandle, openDatabase } from '../db/connection.js';
 import { OutcomeError } from '../policy/outcome.js';
+import { countPersons, countsByCounty, identityCountsByCounty, tableExists } from './demo/demo.repository.js';
 import { writeDemoFiles } from './demo/files.js';
+import { loadDemoPopulation } from './demo/load.js';
 import { DEFAULT_AS_OF } from './demo/population.js';
 import { readRegionRows } from './demo/regions.js';
-import { formatSummary, PopulationTally } from './demo/summary.js';
+import { displayWidth, formatSummary, PopulationTally, padEnd, summaryFromCounts } from './demo/summary.js';
+import { seedRegions } from './regions.service.js';
 
 interface DemoCliOptions {
   persons: string;
@@ -91,7 +95,91 @@ async function demoToFiles(o: DemoCliOptions & { out: string }): Promise<void> {
   for (const f of files) process.stdout.write(`  ${f.path}（${f.rows.toLocaleString('en-US')} 行）\n`);
 }
 
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function demoToDatabase(
+  handle: DatabaseHandle,
+  options: ReturnType<typeof parseCommon>,
+): Promise<void> {
+  const started = Date.now();
+  const result = await loadDemoPopulation(handle, options, (stage) =>
+    process.stderr.write(`正在导入演示人口（${stage}）…\n`),
+  );
+  out(
+    `已导入演示人口 ${result.persons.toLocaleString('en-US')} 人、${result.households.toLocaleString('en-US')} 户` +
+      (result.identities === null ? '' : `、困难群众身份 ${result.identities.toLocaleString('en-US')} 条`) +
+      `（种子 ${options.seed}，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`,
+  );
+}
+
+async function printDatabaseSummary(handle: DatabaseHandle): Promise<void> {
+  const counties = await countsByCounty(handle.db);
+  const identities = (await tableExists(handle.db, 'person_identities'))
+    ? await identityCountsByCounty(handle.db)
+    : [];
+  out(formatSummary(summaryFromCounts(counties, identities)));
+}
+
+/** Suggestions for what to try next, shown only for the commands this build has. */
+const NEXT_STEPS: readonly { path: string[]; example: string; what: string }[] = [
+  { path: ['policy', 'list'], example: 'canbao policy list', what: '查看五个地区的政策包' },
+  { path: ['policy', 'show'], example: 'canbao policy show 430502 2025', what: '双清区 2025 年度政策要点' },
+  {
+    path: ['policy', 'leaflet'],
+    example: 'canbao policy leaflet 512022 2025',
+    what: '生成乐至县参保缴费明白纸',
+  },
+  { path: ['regions', 'list'], example: 'canbao regions list 512022', what: '乐至县的乡镇' },
+  { path: ['assess'], example: 'canbao assess --help', what: '核定个人缴费（含逐步说明）' },
+  { path: ['registry', 'import'], example: 'canbao registry import 花名册.xlsx', what: '导入参保人员花名册' },
+  {
+    path: ['demo'],
+    example: 'canbao demo --persons 100000 --out 演示文件',
+    what: '生成演示花名册和部门名单文件，可用来试导入',
+  },
+  { path: ['serve'], example: 'canbao serve', what: '启动网页管理界面' },
+];
+
+function hasCommand(program: Command, path: readonly string[]): boolean {
+  let current: Command | undefined = program;
+  for (const name of path) current = current?.commands.find((c) => c.name() === name);
+  return current !== undefined;
+}
+
+async function start(program: Command, o: { persons: string; seed: string }): Promise<void> {
+  const persons = parsePersons(o.persons);
+  const handle = await openDatabase();
+  try {
+    const regions = await seedRegions(handle.db);
+    out(
+      `数据库已就绪（${handle.kind === 'server' ? 'PostgreSQL 服务器' : '内置数据库 PGlite'}），区划 ${regions.total} 条。`,
+    );
+    const existing = await countPersons(handle.db);
+    if (existing === 0) await demoToDatabase(handle, { persons, seed: o.seed, asOf: DEFAULT_AS_OF });
+    else out(`数据库中已有 ${existing.toLocaleString('en-US')} 人，不再生成演示人口。`);
+    out();
+    await printDatabaseSummary(handle);
+  } finally {
+    await handle.close();
+  }
+  out();
+  out('接下来可以试试：');
+  const steps = NEXT_STEPS.filter((s) => hasCommand(program, s.path));
+  const width = Math.max(...steps.map((s) => displayWidth(s.example)));
+  for (const s of steps) out(`  ${padEnd(s.example, width)}  # ${s.what}`);
+  out(`  ${padEnd('canbao --help', width)}  # 全部命令`);
+}
+
 export function registerDemoCommands(program: Command): void {
+  program
+    .command('start')
+    .description('一键开始：准备数据库、载入区划，空库时生成演示人口，并显示概况和下一步（npm start）')
+    .option('--persons <n>', '空库时生成的演示人数', '20000')
+    .option('--seed <seed>', '演示人口的随机种子', 'canbao')
+    .action((o: { persons: string; seed: string }) => start(program, o));
+
   program
     .command('demo')
     .description(
@@ -106,7 +194,19 @@ export function registerDemoCommands(program: Command): void {
     .option('--as-of <date>', '花名册截止日期（年龄、新生儿、认定日期以此为准）', DEFAULT_AS_OF)
     .option('--regions <file>', '行政区划种子文件（code,name,level,parent_code），默认用内置种子')
     .action(async (o: DemoCliOptions) => {
-      if (o.out) await demoToFiles({ ...o, out: o.out });
-      else throw bad('--out', '（未指定）', '导入数据库尚未实现，请用 --out 目录 生成文件');
+      if (o.out) {
+        await demoToFiles({ ...o, out: o.out });
+        return;
+      }
+      const options = parseCommon(o);
+      const handle = await openDatabase();
+      try {
+        await seedRegions(handle.db);
+        await demoToDatabase(handle, options);
+        out();
+        await printDatabaseSummary(handle);
+      } finally {
+        await handle.close();
+      }
     });
 }

@@ -55,13 +55,13 @@ export class PopulationTally {
 const n = (x: number): string => x.toLocaleString('en-US');
 
 /** Display width: CJK characters take two columns in a terminal. */
-function width(text: string): number {
+export function displayWidth(text: string): number {
   let w = 0;
   for (const ch of text) w += /[\u2e80-\uffef]/.test(ch) ? 2 : 1;
   return w;
 }
-const padEnd = (t: string, w: number): string => t + ' '.repeat(Math.max(0, w - width(t)));
-const padStart = (t: string, w: number): string => ' '.repeat(Math.max(0, w - width(t))) + t;
+export const padEnd = (t: string, w: number): string => t + ' '.repeat(Math.max(0, w - displayWidth(t)));
+const padStart = (t: string, w: number): string => ' '.repeat(Math.max(0, w - displayWidth(t))) + t;
 
 export function formatSummary(counties: readonly CountySummary[]): string {
   const headers = ['区县', '人数', '户数', ...SUMMARY_GROUPS.map((g) => g.label)];
@@ -78,8 +78,24 @@ export function formatSummary(counties: readonly CountySummary[]): string {
     n(total((c) => c.households)),
     ...SUMMARY_GROUPS.map((g) => n(total((c) => c.groups[g.key] ?? 0))),
   ]);
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))));
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? padEnd(cell, widths[i]!) : padStart(cell, widths[i]!))).join('  ');
   return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** The same table from database counts (persons per identity category, per county). */
+export function summaryFromCounts(
+  counties: readonly { county_code: string; name: string; persons: number; households: number }[],
+  identities: readonly { county_code: string; category: string; persons: number }[],
+): CountySummary[] {
+  return counties.map((c) => {
+    const groups: Record<string, number> = {};
+    for (const i of identities) {
+      if (i.county_code !== c.county_code) continue;
+      const g = GROUP_OF.get(i.category);
+      if (g) groups[g] = (groups[g] ?? 0) + i.persons;
+    }
+    return { code: c.county_code, name: c.name, persons: c.persons, households: c.households, groups };
+  });
 }

@@ -26,7 +26,7 @@ export const LIST_HEADERS: Record<ListField, string[]> = {
   category: ['人员类别', '类别', '身份类别', '困难类别', '救助类别', '认定类别', '人员身份'],
   grade: ['残疾等级', '等级'],
   kind: ['残疾类别', '残疾类型'],
-  formerlyPoor: ['是否脱贫人口', '脱贫人口'],
+  formerlyPoor: ['是否脱贫人口'],
   riskEliminated: ['风险是否消除', '是否风险消除', '风险消除'],
   validFrom: ['认定日期', '生效日期', '起始日期', '开始日期', '纳入日期'],
   validTo: ['终止日期', '截止日期', '失效日期', '退出日期'],
@@ -121,7 +121,7 @@ export function parseListRow(
   const kind = rawKind === '' ? null : (parseDisabilityKind(rawKind) ?? null);
   if (rawKind !== '' && kind === null)
     bad('kind', rawKind, '残疾类别应为肢体、视力、听力、言语、智力、精神或多重', 'bad_kind');
-  if (category === 'disability' && grade === null && rawGrade === '') {
+  if (category === 'disability' && mayCertify(department, category) && rawGrade === '') {
     bad('grade', rawGrade, '残疾人须填写残疾等级', 'missing_grade');
   }
   const flags: Partial<Record<'formerlyPoor' | 'riskEliminated', boolean | null>> = {};

@@ -1,0 +1,380 @@
+// Importing a department's list into identity history. A snapshot says "these are all of our
+// people as of this date" (everyone missing loses the identity from that date); a change list
+// says "add these, remove those". Rows are checked, staged with COPY and applied with set-based
+// SQL in one transaction; the same file imported twice changes nothing.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { sql } from 'kysely';
+import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { readTable } from '../files/index.js';
+import { addDays } from '../policy/dates.js';
+import { OutcomeError } from '../policy/outcome.js';
+import type { RowIssue } from '../registry/import-row.js';
+import { CERTIFIES, type Department } from './departments.js';
+import { FIELD_NAMES, LIST_HEADERS, type ListRow, parseListRow, resolveListColumns } from './list-row.js';
+
+export interface ListImportOptions {
+  file: string;
+  department: Department;
+  county: string;
+  /** Snapshot or change list; detected from a 变更类型 column when absent. */
+  kind?: 'snapshot' | 'changes';
+  /** The date the list speaks for; defaults to today. */
+  asOf?: string;
+  importedBy?: string;
+  /** Apply nothing when any row is rejected. */
+  allOrNothing?: boolean;
+}
+
+export interface IdentityChange {
+  docNo: string;
+  name: string;
+  category: string;
+  change: 'added' | 'changed' | 'removed';
+}
+
+export interface ListImportResult {
+  listId: number | null;
+  kind: 'snapshot' | 'changes';
+  kindDetected: boolean;
+  alreadyImported: boolean;
+  applied: boolean;
+  rowsRead: number;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  rejected: number;
+  rejections: RowIssue[];
+  changes: IdentityChange[];
+}
+
+const STAGE_COLUMNS = [
+  'row_number',
+  'doc_no',
+  'name',
+  'category',
+  'grade',
+  'kind',
+  'formerly_poor',
+  'risk_eliminated',
+  'valid_from',
+  'valid_to',
+  'change',
+] as const;
+
+/** Thrown inside the transaction to roll it back while keeping the report of what was wrong. */
+class RollbackForAllOrNothing extends Error {
+  constructor(readonly result: ListImportResult) {
+    super('all-or-nothing');
+  }
+}
+
+export async function importDepartmentList(
+  db: DatabaseHandle,
+  opts: ListImportOptions,
+): Promise<ListImportResult> {
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const sha = await sha256File(opts.file);
+  const prior = await db.db
+    .selectFrom('department_lists')
+    .selectAll()
+    .where('county_code', '=', opts.county)
+    .where('department', '=', opts.department)
+    .where('file_sha256', '=', sha)
+    .executeTakeFirst();
+  if (prior) {
+    return {
+      listId: prior.id,
+      kind: prior.list_kind,
+      kindDetected: false,
+      alreadyImported: true,
+      applied: false,
+      rowsRead: prior.rows_read,
+      added: 0,
+      changed: 0,
+      removed: 0,
+      unchanged: prior.rows_read - prior.rejected,
+      rejected: prior.rejected,
+      rejections: [],
+      changes: [],
+    };
+  }
+
+  const table = await readTable(opts.file, { knownHeaders: Object.values(LIST_HEADERS).flat() });
+  const columns = resolveListColumns(table.headers);
+  const missing = (['docNo', 'name', 'category'] as const).filter((f) => !columns.has(f));
+  if (missing.length > 0) {
+    throw new OutcomeError(
+      missing.map((f) => ({
+        severity: 'error',
+        code: 'missing-column',
+        expression: `${basename(opts.file)}: 第 ${table.headerRowNumber} 行（表头）`,
+        message: `缺少"${FIELD_NAMES[f]}"列（可用列名：${LIST_HEADERS[f].join('、')}）`,
+      })),
+    );
+  }
+  const kindDetected = opts.kind === undefined;
+  const kind = opts.kind ?? (columns.has('change') ? 'changes' : 'snapshot');
+
+  const issues: RowIssue[] = [];
+  const good: ListRow[] = [];
+  const seen = new Map<string, number>();
+  let rowsRead = 0;
+  for await (const batch of table.batches(5000)) {
+    for (const r of batch) {
+      rowsRead++;
+      const parsed = parseListRow(r.rowNumber, r.cells, columns, opts.department);
+      if ('issues' in parsed) {
+        issues.push(...parsed.issues);
+        continue;
+      }
+      const key = `${parsed.row.docNo}|${parsed.row.category}|${parsed.row.change}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        issues.push({
+          rowNumber: r.rowNumber,
+          column: columns.get('docNo')!,
+          value: parsed.row.docNo,
+          reason: `与第 ${first} 行重复（同一人同一类别）`,
+          severity: 'error',
+          code: 'duplicate_in_file',
+        });
+        continue;
+      }
+      seen.set(key, r.rowNumber);
+      good.push(parsed.row);
+    }
+  }
+
+  try {
+    return await db.transaction(async (tx) => {
+      const result = await applyList(tx, opts, { asOf, sha, kind, kindDetected, rowsRead, good, issues });
+      if (opts.allOrNothing && result.rejected > 0) throw new RollbackForAllOrNothing(result);
+      return result;
+    });
+  } catch (e) {
+    if (!(e instanceof RollbackForAllOrNothing)) throw e;
+    const { rejected, rejections } = e.result;
+    return {
+      ...e.result,
+      listId: null,
+      applied: false,
+      added: 0,
+      changed: 0,
+      removed: 0,
+      unchanged: 0,
+      rejected,
+      rejections,
+      changes: [],
+    };
+  }
+}
+
+interface Prepared {
+  asOf: string;
+  sha: string;
+  kind: 'snapshot' | 'changes';
+  kindDetected: boolean;
+  rowsRead: number;
+  good: ListRow[];
+  issues: RowIssue[];
+}
+
+async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): Promise<ListImportResult> {
+  const { db } = tx;
+  const { id: listId } = await db
+    .insertInto('department_lists')
+    .values({
+      county_code: opts.county,
+      department: opts.department,
+      list_kind: p.kind,
+      as_of: p.asOf,
+      file_name: basename(opts.file),
+      file_sha256: p.sha,
+      imported_by: opts.importedBy ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  await sql`
+    CREATE TEMP TABLE list_stage (
+      row_number integer, doc_no text, name text, category text, grade smallint, kind text,
+      formerly_poor boolean, risk_eliminated boolean, valid_from date, valid_to date, change text,
+      person_id bigint, person_name text
+    ) ON COMMIT DROP`.execute(db);
+  await tx.copyFrom('list_stage', STAGE_COLUMNS, stageCsv(p.good));
+  await sql`
+    UPDATE list_stage s SET person_id = p.id, person_name = p.name
+    FROM persons p WHERE p.doc_no = s.doc_no AND p.county_code = ${opts.county}`.execute(db);
+
+  // Person-level rejections: not in this county's registry, or the name does not match it.
+  const unknown = await sql<{ row_number: number; doc_no: string; name: string; person_name: string | null }>`
+    DELETE FROM list_stage WHERE person_id IS NULL OR person_name <> name
+    RETURNING row_number, doc_no, name, person_name`.execute(db);
+  const personIssues: RowIssue[] = unknown.rows.map((r) =>
+    r.person_name === null
+      ? {
+          rowNumber: r.row_number,
+          column: FIELD_NAMES.docNo,
+          value: r.doc_no,
+          reason: `该人员不在本地区（${opts.county}）一人一档中`,
+          severity: 'error',
+          code: 'unknown_person',
+        }
+      : {
+          rowNumber: r.row_number,
+          column: FIELD_NAMES.name,
+          value: r.name,
+          reason: `姓名与一人一档不一致（档案姓名：${r.person_name}）`,
+          severity: 'error',
+          code: 'name_mismatch',
+        },
+  );
+
+  const dayBefore = addDays(p.asOf, -1);
+  const categories = CERTIFIES[opts.department];
+  const open = sql`
+    SELECT * FROM person_identities
+    WHERE county_code = ${opts.county} AND department = ${opts.department} AND valid_to IS NULL`;
+  const sameAttrs = sql`o.grade IS NOT DISTINCT FROM s.grade AND o.kind IS NOT DISTINCT FROM s.kind
+    AND o.formerly_poor IS NOT DISTINCT FROM s.formerly_poor AND o.risk_eliminated IS NOT DISTINCT FROM s.risk_eliminated`;
+
+  // Removals named in a change list that match no open identity are rejected, not ignored.
+  const orphanRemovals = await sql<{ row_number: number; doc_no: string }>`
+    DELETE FROM list_stage s WHERE s.change = 'remove'
+      AND NOT EXISTS (SELECT 1 FROM (${open}) o WHERE o.person_id = s.person_id AND o.category = s.category)
+    RETURNING row_number, doc_no`.execute(db);
+  for (const r of orphanRemovals.rows) {
+    personIssues.push({
+      rowNumber: r.row_number,
+      column: FIELD_NAMES.change,
+      value: '减少',
+      reason: '该人员目前没有此身份，无法减少',
+      severity: 'error',
+      code: 'nothing_to_remove',
+    });
+  }
+
+  const unchanged = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM list_stage s JOIN (${open}) o ON o.person_id = s.person_id AND o.category = s.category
+    WHERE s.change = 'add' AND ${sameAttrs}`.execute(db);
+
+  // End: changed attributes (a new period follows), removals, and for a snapshot everyone absent.
+  const ended = await sql<{ person_id: number; category: string; reason: string }>`
+    WITH targets AS (
+      SELECT o.id, o.person_id, o.category, 'changed' AS reason FROM (${open}) o
+        JOIN list_stage s ON s.person_id = o.person_id AND s.category = o.category AND s.change = 'add'
+        WHERE NOT (${sameAttrs})
+      UNION ALL
+      SELECT o.id, o.person_id, o.category, 'removed' FROM (${open}) o
+        JOIN list_stage s ON s.person_id = o.person_id AND s.category = o.category AND s.change = 'remove'
+      UNION ALL
+      SELECT o.id, o.person_id, o.category, 'removed' FROM (${open}) o
+        WHERE ${p.kind === 'snapshot'} AND o.category IN (${sql.join(categories.map((c) => sql`${c}`))})
+          AND NOT EXISTS (SELECT 1 FROM list_stage s WHERE s.person_id = o.person_id AND s.category = o.category)
+    )
+    UPDATE person_identities pi SET valid_to = GREATEST(${dayBefore}::date, pi.valid_from - 1), ended_by_list_id = ${listId}
+    FROM targets t WHERE pi.id = t.id
+    RETURNING t.person_id, t.category, t.reason`.execute(db);
+
+  const inserted = await sql<{ person_id: number; category: string }>`
+    INSERT INTO person_identities (county_code, person_id, category, grade, kind, formerly_poor, risk_eliminated,
+      department, valid_from, valid_to, list_id)
+    SELECT ${opts.county}, s.person_id, s.category, s.grade, s.kind, s.formerly_poor, s.risk_eliminated,
+      ${opts.department}, COALESCE(s.valid_from, ${p.asOf}::date), s.valid_to, ${listId}
+    FROM list_stage s
+    WHERE s.change = 'add'
+      AND NOT EXISTS (SELECT 1 FROM person_identities o WHERE o.person_id = s.person_id AND o.category = s.category
+        AND o.department = ${opts.department} AND o.valid_to IS NULL)
+    RETURNING person_id, category`.execute(db);
+
+  const changedKeys = new Set(
+    ended.rows.filter((r) => r.reason === 'changed').map((r) => `${r.person_id}|${r.category}`),
+  );
+  const added = inserted.rows.filter((r) => !changedKeys.has(`${r.person_id}|${r.category}`)).length;
+  const removed = ended.rows.filter((r) => r.reason === 'removed').length;
+  const rejections = [...p.issues, ...personIssues].sort((a, b) => a.rowNumber - b.rowNumber);
+  // Counted in rows: one row may carry several problems.
+  const rejectedRows = new Set(rejections.map((r) => r.rowNumber)).size;
+
+  if (rejections.length > 0) {
+    const rows = rejections.map(
+      (r) => sql`(${listId}, ${r.rowNumber}, ${r.column}, ${r.value}, ${r.reason}, ${r.code})`,
+    );
+    for (let i = 0; i < rows.length; i += 5000) {
+      await sql`INSERT INTO department_list_rejections (list_id, row_number, column_name, value, reason, code)
+        VALUES ${sql.join(rows.slice(i, i + 5000))}`.execute(db);
+    }
+  }
+  const counts = {
+    rows_read: p.rowsRead,
+    added,
+    changed: changedKeys.size,
+    removed,
+    unchanged: unchanged.rows[0]!.n,
+    rejected: rejectedRows,
+  };
+  await db.updateTable('department_lists').set(counts).where('id', '=', listId).execute();
+
+  const changes = await sql<IdentityChange>`
+    SELECT p.doc_no AS "docNo", p.name, c.category, c.change FROM (
+      SELECT person_id, category, 'removed' AS change FROM person_identities WHERE ended_by_list_id = ${listId}
+        AND NOT EXISTS (SELECT 1 FROM person_identities n WHERE n.list_id = ${listId}
+          AND n.person_id = person_identities.person_id AND n.category = person_identities.category)
+      UNION ALL
+      SELECT person_id, category, CASE WHEN EXISTS (SELECT 1 FROM person_identities e WHERE e.ended_by_list_id = ${listId}
+          AND e.person_id = n.person_id AND e.category = n.category) THEN 'changed' ELSE 'added' END
+      FROM person_identities n WHERE n.list_id = ${listId}
+    ) c JOIN persons p ON p.id = c.person_id
+    ORDER BY c.change, p.doc_no LIMIT 1000`.execute(db);
+
+  return {
+    listId,
+    kind: p.kind,
+    kindDetected: p.kindDetected,
+    alreadyImported: false,
+    applied: true,
+    rowsRead: p.rowsRead,
+    added,
+    changed: counts.changed,
+    removed,
+    unchanged: counts.unchanged,
+    rejected: rejectedRows,
+    rejections,
+    changes: changes.rows,
+  };
+}
+
+function csvField(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function* stageCsv(rows: ListRow[]): Generator<string> {
+  for (const r of rows) {
+    yield `${[
+      r.rowNumber,
+      r.docNo,
+      r.name,
+      r.category,
+      r.grade,
+      r.kind,
+      r.formerlyPoor,
+      r.riskEliminated,
+      r.validFrom,
+      r.validTo,
+      r.change,
+    ]
+      .map(csvField)
+      .join(',')}\n`;
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

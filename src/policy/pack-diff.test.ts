@@ -117,6 +117,20 @@ describe('policy diff', () => {
     expect(texts(wrong, 'subsidies').join('\n')).toContain('无法核定');
   });
 
+  it('高阳 2024 → 双桥 2025: a new standard is said once; a missing rule is not "inherited"', () => {
+    const d = diff('130628-2024', '130802-2025');
+    const subsidies = texts(d, 'subsidies');
+    expect(subsidies[0]).toBe('一般居民（无资助身份）：无资助（个人缴纳380元） → 无资助（个人缴纳400元）');
+    expect(subsidies.some((t) => t.startsWith('孤儿'))).toBe(false);
+    expect(subsidies).toContain('脱贫人口：70%（个人缴纳114元） → 60%（个人缴纳160元）');
+    expect(texts(d, 'late')).toEqual([
+      '缴费标准：个人缴费标准（仅 130802-2025 有此项）',
+      '无资助身份的居民应缴：400元（仅 130802-2025 有此项）',
+      '待遇等待期：90天（仅 130802-2025 有此项）',
+    ]);
+    expect(texts(d, 'events')).toContain('规定来源：本方案规定 → 适用国家规定');
+  });
+
   it('乐至 against 双清: tiers present in one only', () => {
     const d = diff('430502-2025', '512022-2025');
     const c = texts(d, 'contribution');

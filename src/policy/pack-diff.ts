@@ -77,7 +77,8 @@ export function diffPacks(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistr
       }
     }
     // Inheritance itself is worth saying: the same rule may now come from the national defaults.
-    if (secA && secB && secA.inherited !== secB.inherited) {
+    const ruled = (sec: typeof secA) => sec?.lines.some((l) => l.key !== 'none') ?? false;
+    if (secA && secB && ruled(secA) && ruled(secB) && secA.inherited !== secB.inherited) {
       const from = (inh: boolean) => (inh ? '适用国家规定' : '本方案规定');
       changes.push({
         item: '规定来源',
@@ -160,6 +161,8 @@ function subsidyChanges(
   for (const p of probes(ra, rb)) {
     const a = read(ra, assessIn(ra, packs, { identities: p.identities }));
     const b = read(rb, assessIn(rb, packsB, { identities: p.identities }));
+    // Neither pack subsidizes this person: the standard's change is said once, for 一般居民.
+    if (!a.subsidized && !b.subsidized && p.key !== 'none') continue;
     if (a.text !== b.text) {
       const only =
         a.subsidized && !b.subsidized

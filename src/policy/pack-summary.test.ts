@@ -54,6 +54,7 @@ describe('policy summary of the seed packs', () => {
     expect(text).toContain('双政办发〔2024〕11号 三、（四）3.');
     expect(text).toContain('新入学大中专院校学生：2024年9月1日至2025年12月31日');
     expect(text).toContain('儿童福利机构接收儿童：随参随缴');
+    expect(text).toContain('职工医保断保：职工医保断保后90天内参保缴费');
     expect(text).toContain('待遇享受期开始后：个人缴费不再退回');
     expect(text).toContain('部门名单报送：每月10日前报送动态调整信息');
     expect(rowFor('430502-2025', '最低生活保障边缘家庭成员')).toMatchObject({ payableFen: 20000 });

@@ -374,7 +374,13 @@ export function summarizePack(resolved: ResolvedPack, packs: PackRegistry): Pack
     if (!rule) continue;
     const parts: string[] = [];
     const subject =
-      type === 'newborn' ? '出生' : type === 'welfare_institution_entry' ? '进入福利机构' : '事件发生';
+      type === 'newborn'
+        ? '出生'
+        : type === 'welfare_institution_entry'
+          ? '进入福利机构'
+          : type === 'employee_insurance_lapse'
+            ? '职工医保断保'
+            : '事件发生';
     parts.push(rule.withinDays !== undefined ? `${subject}后${rule.withinDays}天内参保缴费` : '随参随缴');
     parts.push(
       rule.contribution === 'none'

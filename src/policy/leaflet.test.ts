@@ -95,6 +95,9 @@ describe('leaflet', () => {
     expect(row(gy, '最低生活保障对象')?.[3]).toBe('38元');
     expect(gy).toContain('未规定集中征缴期外参保办法');
     expect(gy).toContain('不能只给部分成员参保');
+    expect(gy).toContain(
+      '又如：2024年12月10日出生、2025年1月19日参保的，除2024年度的380元外，还须缴纳2025年度的个人缴费部分',
+    );
   });
 
   it('escapes text taken from the pack', () => {

@@ -191,6 +191,21 @@ export function leafletHtml(resolved: ResolvedPack, packs: PackRegistry): string
           }，${o.benefitStart ? `从${formatDateZh(o.benefitStart)}起享受医保待遇` : ''}。`,
         );
       }
+      if (newborn.crossYear === 'pay_both') {
+        // 高阳: born late in the year, paid early next year — the engine says which years are due.
+        const lateBirth = `${pack.year}-12-10`;
+        const nextPay = addDays(lateBirth, 40);
+        const c = assessIn(resolved, packs, {
+          birthDate: lateBirth,
+          paymentDate: nextPay,
+          event: { type: 'newborn' },
+        });
+        if (!isError(c) && c.alsoPayYears) {
+          p(
+            `又如：${formatDateZh(lateBirth)}出生、${formatDateZh(nextPay)}参保的，除${pack.year}年度的${formatYuan(c.payableFen)}外，还须缴纳${c.alsoPayYears.join('、')}年度的个人缴费部分，两个年度分别享受待遇。`,
+          );
+        }
+      }
     }
   }
 

@@ -69,6 +69,7 @@ export async function openXlsxSink(
   title: string,
   headers: readonly string[],
   widths: readonly number[],
+  rowsPerSheet: number = ROWS_PER_SHEET,
 ): Promise<TableSink> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
@@ -100,7 +101,7 @@ export async function openXlsxSink(
     path,
     rows: 0,
     async write(cells) {
-      if (sheetRows === ROWS_PER_SHEET) {
+      if (sheetRows === rowsPerSheet) {
         sheet.commit();
         newSheet();
       }

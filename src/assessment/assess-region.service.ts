@@ -1,0 +1,204 @@
+// 核定 of a whole region-year: every person of the region gets a row (assessed, or excluded with
+// the reason), produced by the same pack rules as `canbao assess`; a re-run writes only what
+// changed and lists whose amount changed. A what-if runs the same computation against an overlay
+// of the pack inside a transaction that is rolled back, so nothing is stored.
+import { sql } from 'kysely';
+import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { OutcomeError } from '../policy/outcome.js';
+import { type PackRegistry, type ResolvedPack, regionPrefix } from '../policy/pack-loader.js';
+import {
+  computeInto,
+  exclusionCounts,
+  mergeAssessments,
+  type Scope,
+  type SourceTotal,
+  type Totals,
+  totals,
+  totalsBySource,
+} from './assess-region.repository.js';
+
+export interface AssessRegionOptions {
+  region: string;
+  year: number;
+  /** Identities valid on this day count; default today. */
+  asOf?: string;
+  startedBy?: string;
+}
+
+export interface AssessmentChange {
+  docNo: string;
+  name: string;
+  oldStatus: string;
+  newStatus: string;
+  oldPayableFen: number;
+  newPayableFen: number;
+  oldCategory: string | null;
+  newCategory: string | null;
+}
+
+export interface AssessRegionResult {
+  runId: number;
+  pack: { id: string; hash: string };
+  scope: Scope;
+  totals: Totals;
+  bySource: SourceTotal[];
+  exclusions: Record<string, number>;
+  inserted: number;
+  changed: number;
+  changes: AssessmentChange[];
+}
+
+export function resolveScope(
+  packs: PackRegistry,
+  region: string,
+  year: number,
+  asOf?: string,
+): { resolved: ResolvedPack; scope: Scope } {
+  if (!/^\d{6}$/.test(region)) {
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: 'bad-region',
+        expression: 'region',
+        message: `地区代码应为 6 位数字，收到 "${region}"`,
+      },
+    ]);
+  }
+  const resolved = packs.find(region, year);
+  if (!resolved) {
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: 'no-pack',
+        expression: 'region',
+        message: `没有覆盖地区 ${region} ${year} 年度的政策包`,
+      },
+    ]);
+  }
+  return {
+    resolved,
+    scope: { prefix: regionPrefix(region), year, asOf: asOf ?? new Date().toISOString().slice(0, 10) },
+  };
+}
+
+export async function assessRegion(
+  db: DatabaseHandle,
+  packs: PackRegistry,
+  opts: AssessRegionOptions,
+): Promise<AssessRegionResult> {
+  const { resolved, scope } = resolveScope(packs, opts.region, opts.year, opts.asOf);
+  return db.transaction(async (tx) => {
+    const { id: runId } = await tx.db
+      .insertInto('assessment_runs')
+      .values({
+        region: opts.region,
+        year: opts.year,
+        pack_id: resolved.pack.id,
+        pack_hash: resolved.hash,
+        as_of: scope.asOf,
+        started_by: opts.startedBy ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await computeInto(tx, resolved, scope);
+    const exclusions = await exclusionCounts(tx);
+    const { inserted, changed } = await mergeAssessments(tx, runId, resolved, scope);
+    const t = await totals(tx, scope, 'stored');
+    const bySource = await totalsBySource(tx, scope, 'stored');
+    await tx.db
+      .updateTable('assessment_runs')
+      .set({
+        finished_at: new Date(),
+        persons: t.persons,
+        assessed: t.assessed,
+        excluded: t.excluded,
+        inserted,
+        changed,
+        standard_total: t.standardFen,
+        subsidy_total: t.subsidyFen,
+        payable_total: t.payableFen,
+      })
+      .where('id', '=', runId)
+      .execute();
+    return {
+      runId,
+      pack: { id: resolved.pack.id, hash: resolved.hash },
+      scope,
+      totals: t,
+      bySource,
+      exclusions,
+      inserted,
+      changed,
+      changes: await changesOf(tx, runId, 200),
+    };
+  });
+}
+
+export async function changesOf(tx: DbSession, runId: number, limit: number): Promise<AssessmentChange[]> {
+  const { rows } = await sql<AssessmentChange>`
+    SELECT p.doc_no AS "docNo", p.name, c.old_status AS "oldStatus", c.new_status AS "newStatus",
+      c.old_payable_fen AS "oldPayableFen", c.new_payable_fen AS "newPayableFen",
+      c.old_category AS "oldCategory", c.new_category AS "newCategory"
+    FROM assessment_changes c JOIN persons p ON p.id = c.person_id
+    WHERE c.run_id = ${runId} ORDER BY p.doc_no LIMIT ${limit}`.execute(tx.db);
+  return rows;
+}
+
+export interface WhatIfResult {
+  pack: { id: string; hash: string };
+  before: { totals: Totals; bySource: SourceTotal[] };
+  after: { totals: Totals; bySource: SourceTotal[] };
+  affected: number;
+  people: AssessmentChange[];
+}
+
+class Rollback extends Error {
+  constructor(readonly value: WhatIfResult) {
+    super('what-if');
+  }
+}
+
+/** Assess against `overlay` without storing anything; compare with the stored assessment. */
+export async function whatIf(
+  db: DatabaseHandle,
+  overlay: ResolvedPack,
+  opts: { region: string; year: number; asOf?: string },
+): Promise<WhatIfResult> {
+  const scope: Scope = {
+    prefix: regionPrefix(opts.region),
+    year: opts.year,
+    asOf: opts.asOf ?? new Date().toISOString().slice(0, 10),
+  };
+  try {
+    await db.transaction(async (tx) => {
+      await computeInto(tx, overlay, scope);
+      const before = {
+        totals: await totals(tx, scope, 'stored'),
+        bySource: await totalsBySource(tx, scope, 'stored'),
+      };
+      const after = {
+        totals: await totals(tx, scope, 'new'),
+        bySource: await totalsBySource(tx, scope, 'new'),
+      };
+      const diff = sql`FROM new_assess n JOIN assessments a ON a.county_code = n.county_code AND a.year = ${scope.year}
+        AND a.person_id = n.person_id JOIN persons p ON p.id = n.person_id
+        WHERE (a.status, a.payable_fen, a.category) IS DISTINCT FROM (n.status, n.payable_fen, n.category)`;
+      const count = await sql<{ n: number }>`SELECT count(*)::int AS n ${diff}`.execute(tx.db);
+      const people = await sql<AssessmentChange>`
+        SELECT p.doc_no AS "docNo", p.name, a.status AS "oldStatus", n.status AS "newStatus", a.payable_fen AS "oldPayableFen",
+          n.payable_fen AS "newPayableFen", a.category AS "oldCategory", n.category AS "newCategory"
+        ${diff} ORDER BY p.doc_no LIMIT 200`.execute(tx.db);
+      throw new Rollback({
+        pack: { id: overlay.pack.id, hash: overlay.hash },
+        before,
+        after,
+        affected: count.rows[0]!.n,
+        people: people.rows,
+      });
+    });
+  } catch (e) {
+    if (e instanceof Rollback) return e.value;
+    throw e;
+  }
+  throw new Error('unreachable');
+}

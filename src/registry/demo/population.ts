@@ -83,12 +83,15 @@ function phone(random: Random): string {
   return random.pick(PHONE_PREFIXES) + String(random.int(0, 99_999_999)).padStart(8, '0');
 }
 
-function shortPlace(name: string): string {
-  return name.replace(/(街道办事处|街道|镇|乡|办事处)$/, '');
+/** 高阳县锦华街道 → 锦华, 天池镇 → 天池: what a school is named after. */
+function shortPlace(name: string, countyName: string): string {
+  const own =
+    name.startsWith(countyName) && name.length > countyName.length ? name.slice(countyName.length) : name;
+  return own.replace(/(街道办事处|街道|镇|乡|办事处)$/, '');
 }
 
 function school(random: Random, age: number, village: DemoVillage, county: DemoCounty): string {
-  const town = shortPlace(village.townshipName);
+  const town = shortPlace(village.townshipName, county.name);
   if (age <= 11) return `${town}中心小学`;
   if (age <= 14) return random.chance(0.7) ? `${town}中学` : `${county.name}第二中学`;
   return random.chance(0.7) ? `${county.name}第一中学` : `${county.name}职业中学`;

@@ -3,11 +3,10 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { OutcomeError } from '../policy/outcome.js';
+import { CsvParser } from './csv-parser.js';
 import { detectDelimiter, detectEncoding, type TextEncodingName } from './encoding.js';
 import { detectHeader, normalizeHeader } from './header.js';
 
@@ -66,7 +65,7 @@ function isEmpty(values: readonly string[]): boolean {
 
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const ext = extname(path).toLowerCase();
-  let source: AsyncIterator<RawRecord>;
+  let source: AsyncIterator<RawRecord[]>;
   let format: Table['format'];
   let encoding: TextEncodingName | undefined;
   if (ext === '.xlsx' || ext === '.xlsm') {
@@ -101,10 +100,16 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   for (const k of options.knownHeaders ?? []) known.add(normalizeHeader(k));
   const scan: RawRecord[] = [];
   const maxScan = options.maxHeaderScan ?? 10;
+  // Records read past the header scan wait here until batches() hands them out.
+  let carry: RawRecord[] = [];
   while (scan.length < maxScan) {
     const next = await source.next();
     if (next.done) break;
-    if (!isEmpty(next.value.values)) scan.push(next.value);
+    const records = next.value;
+    let k = 0;
+    for (; k < records.length && scan.length < maxScan; k++)
+      if (!isEmpty(records[k]!.values)) scan.push(records[k]!);
+    carry = records.slice(k);
   }
   const detected = detectHeader(
     scan.map((r) => r.values),
@@ -133,17 +138,23 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   async function* batches(size = 2000): AsyncGenerator<TableRow[]> {
     if (consumed) throw new Error('table rows can be read only once');
     consumed = true;
-    let batch: TableRow[] = pending.map((r) => new TableRow(r.rowNumber, r.values, headers));
+    let batch: TableRow[] = [];
+    const add = (records: readonly RawRecord[]): void => {
+      for (const r of records)
+        if (!isEmpty(r.values)) batch.push(new TableRow(r.rowNumber, r.values, headers));
+    };
+    add(pending);
+    add(carry);
+    carry = [];
     try {
       for (;;) {
-        if (batch.length >= size) {
-          yield batch;
-          batch = [];
+        while (batch.length >= size) {
+          yield batch.slice(0, size);
+          batch = batch.slice(size);
         }
         const next = await source.next();
         if (next.done) break;
-        if (!isEmpty(next.value.values))
-          batch.push(new TableRow(next.value.rowNumber, next.value.values, headers));
+        add(next.value);
       }
       if (batch.length > 0) yield batch;
     } finally {
@@ -165,7 +176,7 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
 
 async function csvRecords(
   path: string,
-): Promise<{ records: AsyncIterator<RawRecord>; encoding: TextEncodingName }> {
+): Promise<{ records: AsyncIterator<RawRecord[]>; encoding: TextEncodingName }> {
   const fh = await open(path, 'r');
   const prefix = Buffer.alloc(64 * 1024);
   let length: number;
@@ -179,31 +190,33 @@ async function csvRecords(
   const firstLine = iconv.decode(head, encoding).split(/\r?\n/, 1)[0] ?? '';
   const delimiter = detectDelimiter(firstLine);
 
-  async function* records(): AsyncGenerator<RawRecord> {
+  async function* records(): AsyncGenerator<RawRecord[]> {
+    const decode =
+      encoding === 'utf-8'
+        ? (
+            (d: TextDecoder) => (b: Buffer) =>
+              d.decode(b, { stream: true })
+          )(new TextDecoder('utf-8'))
+        : (
+            (d: ReturnType<typeof iconv.getDecoder>) => (b: Buffer) =>
+              d.write(b)
+          )(iconv.getDecoder(encoding));
+    const parser = new CsvParser(delimiter);
     const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-    const text: Readable =
-      encoding === 'utf-8' ? file : (file.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
-    const parser = text.pipe(
-      parse({
-        bom: true,
-        delimiter,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: false,
-      }),
-    );
-    // A read error on the file must reach the parser's consumer instead of hanging it.
-    file.on('error', (e) => parser.destroy(e));
-    if (text !== file) text.on('error', (e) => parser.destroy(e));
     let rowNumber = 0;
+    const number = (records: string[][]): RawRecord[] =>
+      records.map((values) => ({ rowNumber: ++rowNumber, values }));
     try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        rowNumber++;
-        yield { rowNumber, values: record };
+      for await (const buf of file as AsyncIterable<Buffer>) {
+        const out: string[][] = [];
+        parser.push(decode(buf), out);
+        if (out.length > 0) yield number(out);
       }
+      const out: string[][] = [];
+      parser.end(out);
+      if (out.length > 0) yield number(out);
     } finally {
       file.destroy();
-      parser.destroy();
     }
   }
   return { records: records(), encoding };
@@ -232,7 +245,7 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
-async function* xlsxRecords(path: string): AsyncGenerator<RawRecord> {
+async function* xlsxRecords(path: string): AsyncGenerator<RawRecord[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
@@ -241,12 +254,18 @@ async function* xlsxRecords(path: string): AsyncGenerator<RawRecord> {
     entries: 'emit',
   });
   for await (const sheet of reader) {
+    let batch: RawRecord[] = [];
     for await (const row of sheet) {
       const raw = row.values as unknown[];
       const values: string[] = new Array(Math.max(0, raw.length - 1));
       for (let i = 1; i < raw.length; i++) values[i - 1] = cellText(raw[i]);
-      yield { rowNumber: row.number, values };
+      batch.push({ rowNumber: row.number, values });
+      if (batch.length >= 500) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
     return; // the first worksheet only
   }
 }

@@ -94,11 +94,23 @@ function issueLine(runId: number, i: RowIssue): string {
   return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
+/** CANBAO_TRACE=1 prints how long each step took, to stderr. */
+function tracer(): (step: string) => void {
+  if (process.env.CANBAO_TRACE !== '1') return () => undefined;
+  let last = performance.now();
+  return (step) => {
+    const now = performance.now();
+    process.stderr.write(`[import] ${step}: ${Math.round(now - last)} ms\n`);
+    last = now;
+  };
+}
+
 export async function importPersons(
   handle: DatabaseHandle,
   file: string,
   options: ImportPersonsOptions = {},
 ): Promise<ImportPersonsResult> {
+  const trace = tracer();
   const today = options.today ?? todayInChina();
   const fileName = basename(file);
   const digest = await sha256(file);
@@ -137,6 +149,7 @@ export async function importPersons(
         }
       }
       await loadStage(tx, stageCsv());
+      trace('read, check and COPY into staging');
       issuesOut.end();
       await once(issuesOut, 'finish');
       if (issueCount > 0)
@@ -151,6 +164,7 @@ export async function importPersons(
           FIELD_LABELS.village,
         columns.header.docNo ?? FIELD_LABELS.docNo,
       );
+      trace('village and duplicate checks');
       const { rejected, warnings } = await countRejectedRows(tx.db, runId);
       const counts = {
         rows_read: rowsRead,
@@ -167,7 +181,9 @@ export async function importPersons(
         return { runId, status: 'rejected' as const, counts };
       }
       const households = await mergeHouseholds(tx.db, runId);
+      trace('merge households');
       const persons = await mergePersons(tx.db, runId, present);
+      trace('merge persons');
       await updateHeads(tx.db);
       counts.inserted = persons.inserted;
       counts.updated = persons.updated;
@@ -175,6 +191,7 @@ export async function importPersons(
       counts.households_inserted = households.inserted;
       counts.households_updated = households.updated;
       await finishRun(tx.db, runId, 'applied', counts);
+      trace('heads and run record');
       return { runId, status: 'applied' as const, counts };
     });
 

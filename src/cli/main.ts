@@ -1,7 +1,9 @@
 // The `canbao` command. Each domain registers its own subcommands; this file only wires them.
 import { Command } from 'commander';
 import { registerAssessCommands } from '../assessment/assess.commands.js';
+import { registerAssessRegionCommands } from '../assessment/assess-region.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
+import { registerIdentitiesCommands } from '../identities/identities.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { registerPolicyCommands } from '../policy/policy.commands.js';
 import { registerDemoCommands } from '../registry/demo.commands.js';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     registerRegionsCommands,
     registerRegistryCommands,
     registerDemoCommands,
+    registerIdentitiesCommands,
+    registerAssessRegionCommands,
   ]) {
     register(program);
   }

@@ -96,7 +96,7 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
   let rejection: Rejection | undefined;
 
   // 1. When: inside the collection period, late, or a special event that has its own terms.
-  const special = specialEvent(req, pack, benefit.start);
+  const special = specialEvent(req, pack, benefit.start, collection.end);
   let mode: Mode;
   if (pay !== undefined && pay < collection.start) {
     // Before this year's campaign opens nothing can be paid for this year, special case or not.
@@ -169,7 +169,7 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
   const tierFen = (code: string) => tierOf(code)!.fen;
   const fiscal = pack.fiscalSubsidy;
   const baseStandard = (tierCode: string): number => {
-    if (mode === 'event' && special!.rule.contribution === 'none') return 0;
+    if (mode === 'event' && special!.contribution === 'none') return 0;
     if (mode === 'late' && pack.late!.contribution === 'personal_plus_fiscal') {
       if (!fiscal)
         throw new NotCovered(`政策包 ${pack.id} 未规定财政补助标准，无法计算集中期外缴费额`, 'paymentDate');
@@ -196,7 +196,7 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
     mode === 'event' && pay !== undefined && pay > collection.end
       ? special!.rule.outsideCollectionSubsidy
       : undefined;
-  const noSubsidy = mode === 'event' && special!.rule.contribution === 'none';
+  const noSubsidy = mode === 'event' && special!.contribution === 'none';
   const provisional = req.tier ?? contribution.defaultTier.tier;
   const decision =
     eventSubsidy || noSubsidy
@@ -400,13 +400,20 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
 interface SpecialEvent {
   type: EventType;
   rule: EventRule;
+  /** What is paid: the rule's, except where the special case only waives the waiting period. */
+  contribution: EventRule['contribution'];
   benefitStart: string;
   text: string;
   alsoPayYears?: number[];
 }
 
 /** The event's own terms apply when the pack has a rule for it and its deadline is met. */
-function specialEvent(req: AssessRequest, pack: Pack, periodStart: string): SpecialEvent | null | undefined {
+function specialEvent(
+  req: AssessRequest,
+  pack: Pack,
+  periodStart: string,
+  collectionEnd: string,
+): SpecialEvent | null | undefined {
   const event = req.event;
   if (!event) return undefined;
   const rule = pack.events?.[event.type];
@@ -446,6 +453,7 @@ function specialEvent(req: AssessRequest, pack: Pack, periodStart: string): Spec
       return {
         type: event.type,
         rule,
+        contribution: rule.contribution,
         benefitStart: maxDate(eventDate!, periodStart),
         text: `新生儿${within}，${payText}，自出生之日起享受待遇。${alsoPay ? `出生至缴费跨两个年度，还须缴纳${alsoPay.join('、')}年度个人缴费部分。` : ''}`,
         ...(alsoPay ? { alsoPayYears: alsoPay } : {}),
@@ -455,17 +463,20 @@ function specialEvent(req: AssessRequest, pack: Pack, periodStart: string): Spec
       return {
         type: event.type,
         rule,
+        contribution: 'personal',
         benefitStart: periodStart,
         text: `新生儿出生于${birthYear}年、${within}，跨两个年度，按规定缴纳两个年度的个人缴费部分，本年度待遇自${formatDateZh(periodStart)}起享受。`,
         alsoPayYears: [birthYear],
       };
     }
-    if (birthYear === req.year - 1 && rule.contribution === 'personal' && pay && pay > periodStart) {
-      // Born late last year and paying this year's contribution within the newborn deadline: still a
-      // newborn, so no waiting period (国办发〔2024〕38号: 新生儿等特殊群体不设待遇等待期).
+    if (birthYear === req.year - 1 && pay && pay > collectionEnd) {
+      // Born late last year and paying this year's contribution after the campaign but within the
+      // newborn deadline: still a newborn, so no waiting period (国办发〔2024〕38号: 新生儿等特殊群体
+      // 不设待遇等待期). A "no payment" rule covers the birth year only: this year is paid.
       return {
         type: event.type,
         rule,
+        contribution: 'personal',
         benefitStart: periodStart,
         text: `新生儿出生于${birthYear}年、${within}，新生儿不设待遇等待期，按当年度个人缴费标准缴费，本年度待遇自${formatDateZh(periodStart)}起享受。`,
       };
@@ -477,6 +488,7 @@ function specialEvent(req: AssessRequest, pack: Pack, periodStart: string): Spec
   return {
     type: event.type,
     rule,
+    contribution: rule.contribution,
     benefitStart: maxDate(from, periodStart),
     text: `${name}${within ? `${within}` : ''}，${payText}，自${rule.benefitFrom === 'event' ? '事件发生之日' : '参保缴费之日'}起享受待遇。`,
   };

@@ -81,6 +81,16 @@ export function checkDigit(first17: string): string {
  * one person's number into another's.
  */
 export function normalizeDocNo(raw: string): string {
+  // Fast path: already clean (the usual case) — ASCII digits and upper-case letters only.
+  let clean = true;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     let c = raw.charCodeAt(i);

@@ -85,6 +85,23 @@ const DATE_PARTS =
 /** 1990-01-01, 1990/1/1, 1990.1.1, 1990年1月1日, 19900101, or an Excel serial day number → YYYY-MM-DD. */
 export function parseDate(text: string): string | undefined {
   const t = text.trim();
+  if (t.length === 10 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45) {
+    // Fast path for YYYY-MM-DD.
+    const y = Number(t.slice(0, 4));
+    const m = Number(t.slice(5, 7));
+    const d = Number(t.slice(8, 10));
+    if (
+      Number.isInteger(y) &&
+      Number.isInteger(m) &&
+      Number.isInteger(d) &&
+      y >= 1850 &&
+      m >= 1 &&
+      m <= 12 &&
+      d >= 1 &&
+      d <= daysInMonth(y, m)
+    )
+      return t;
+  }
   let y: number;
   let m: number;
   let d: number;
@@ -119,7 +136,10 @@ function parseSex(text: string): 'male' | 'female' | null | undefined {
 const SEX_LABEL = { male: '男', female: '女' } as const;
 const CJK_SPACE = /([\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g;
 
+const SPACE = /\s/;
+
 function cleanName(text: string): string {
+  if (!SPACE.test(text)) return text;
   // "张 三" is 张三; "John  SMITH" keeps one space.
   return text.trim().replace(/\s+/g, ' ').replace(CJK_SPACE, '$1');
 }
@@ -128,6 +148,7 @@ const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}(-\d{1,6})?$/;
 
 function cleanPhone(text: string): string | undefined {
+  if (MOBILE.test(text)) return text;
   let t = text.replace(/[\s\u3000]/g, '').replace(/[－—]/g, '-');
   if (t.startsWith('+86')) t = t.slice(3);
   else if (t.startsWith('86') && t.length === 13) t = t.slice(2);

@@ -26,6 +26,7 @@ export const STAGE_COLUMNS = [
   'employee_insurance',
   'student',
   'school',
+  'county_code',
 ] as const;
 
 export const REJECTION_COLUMNS = [
@@ -93,7 +94,11 @@ export async function checkStage(
   docColumn: string,
 ): Promise<number> {
   // A name is resolved when exactly one village has it (within the township, when given).
-  await sql`
+  const named = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM import_persons_stage WHERE village_code IS NULL
+  `.execute(db);
+  if ((named.rows[0]?.n ?? 0) > 0)
+    await sql`
     WITH m AS (
       SELECT s.row_no, min(v.code) AS code, count(*) AS n
       FROM import_persons_stage s
@@ -102,7 +107,8 @@ export async function checkStage(
       WHERE s.village_code IS NULL AND (s.township_name IS NULL OR t.name = s.township_name)
       GROUP BY s.row_no
     )
-    UPDATE import_persons_stage s SET village_code = m.code FROM m WHERE m.row_no = s.row_no AND m.n = 1
+    UPDATE import_persons_stage s SET village_code = m.code, county_code = left(m.code, 6)
+    FROM m WHERE m.row_no = s.row_no AND m.n = 1
   `.execute(db);
   await sql`
     INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
@@ -121,19 +127,21 @@ export async function checkStage(
   `.execute(db);
   await sql`
     INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
-    SELECT ${runId}, d.row_no, ${docColumn}, d.doc_no, '文件内证件号码重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
+    SELECT ${runId}, s.row_no, ${docColumn}, s.doc_no, '文件内证件号码重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
     FROM (
-      SELECT row_no, doc_no, min(row_no) OVER (PARTITION BY doc_type, doc_no) AS first_row
-      FROM import_persons_stage
+      SELECT doc_type, doc_no, min(row_no) AS first_row FROM import_persons_stage
+      GROUP BY doc_type, doc_no HAVING count(*) > 1
     ) d
-    WHERE d.row_no <> d.first_row
+    JOIN import_persons_stage s ON s.doc_type = d.doc_type AND s.doc_no = d.doc_no
+    WHERE s.row_no <> d.first_row
   `.execute(db);
+  // Rows rejected while streaming never reached the stage; only the ones found here leave it.
   const deleted = await sql`
     DELETE FROM import_persons_stage s
     USING import_rejections r
     WHERE r.run_id = ${runId} AND r.row_number = s.row_no AND r.severity = 'error'
+      AND r.code IN ('unknown_village', 'unknown_village_code', 'duplicate_in_file')
   `.execute(db);
-  await sql`UPDATE import_persons_stage SET county_code = left(village_code, 6)`.execute(db);
   await sql`ANALYZE import_persons_stage`.execute(db);
   return Number(deleted.numAffectedRows ?? 0n);
 }
@@ -260,13 +268,13 @@ export async function mergePersons(
   return { inserted: Number(ins.numAffectedRows ?? 0n), updated: Number(upd.numAffectedRows ?? 0n) };
 }
 
-/** Point each touched household at its head (relation 户主). */
-export async function updateHeads(db: Db): Promise<void> {
+/** Point each household whose head was added or changed by this run at that head (户主). */
+export async function updateHeads(db: Db, runId: number): Promise<void> {
   await sql`
     UPDATE households h SET head_person_id = p.id, updated_at = now()
-    FROM import_persons_stage s
-    JOIN persons p ON p.doc_no = s.doc_no AND p.doc_type = s.doc_type
-    WHERE p.household_id = h.id AND p.relation = '户主' AND h.head_person_id IS DISTINCT FROM p.id
+    FROM persons p
+    WHERE p.updated_run_id = ${runId} AND p.relation = '户主'
+      AND p.household_id = h.id AND h.head_person_id IS DISTINCT FROM p.id
   `.execute(db);
 }
 

@@ -87,7 +87,7 @@ function stageLine(p: StagedPerson): string {
     p.householdNo,
   )},${csvField(p.relation)},${p.hukouRegion ?? ''},${p.villageCode ?? ''},${csvField(p.villageName)},${csvField(
     p.townshipName,
-  )},${csvField(p.phone)},${p.status},${bool(p.employeeInsurance)},${bool(p.student)},${csvField(p.school)}\n`;
+  )},${csvField(p.phone)},${p.status},${bool(p.employeeInsurance)},${bool(p.student)},${csvField(p.school)},${p.villageCode === null ? '' : p.villageCode.slice(0, 6)}\n`;
 }
 
 function issueLine(runId: number, i: RowIssue): string {
@@ -184,7 +184,7 @@ export async function importPersons(
       trace('merge households');
       const persons = await mergePersons(tx.db, runId, present);
       trace('merge persons');
-      await updateHeads(tx.db);
+      await updateHeads(tx.db, runId);
       counts.inserted = persons.inserted;
       counts.updated = persons.updated;
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;

@@ -145,6 +145,20 @@ describe.each(counties.map((r) => [r.pack.id, r] as const))('pack %s', (_id, r) 
     );
   });
 
+  it('highest subsidy wins, never two: several identities pay what the best single one pays', () => {
+    fc.assert(
+      fc.property(requestArb(r), (req) => {
+        fc.pre(req.identities.length >= 2);
+        const all = run(req);
+        const singles = req.identities.map((id) => run({ ...req, identities: [id] }));
+        if (isError(all) || singles.some(isError)) return;
+        const best = Math.min(...singles.map((s) => (isError(s) ? Number.POSITIVE_INFINITY : s.payableFen)));
+        expect(all.payableFen, JSON.stringify(req.identities)).toBe(best);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('is deterministic and does not depend on the order of identities', () => {
     fc.assert(
       fc.property(requestArb(r), (req) => {

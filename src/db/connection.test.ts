@@ -125,3 +125,41 @@ describeEachDatabase('connection', (getDb, kind) => {
     expect(rows.rows).toEqual([{ id: 2 }]);
   });
 });
+
+describeEachDatabase('streaming', (getDb) => {
+  it('streams a large result in chunks, inside and outside a transaction, and stops early cleanly', async () => {
+    const h = getDb();
+    await sql`CREATE TABLE stream_test AS SELECT g AS id FROM generate_series(1, 5000) g`.execute(h.db);
+    const query = h.db
+      .selectFrom('stream_test' as never)
+      .select(sql<number>`id`.as('id'))
+      .where(sql.ref('id'), '>', 10);
+    let count = 0;
+    let sum = 0;
+    for await (const row of query.stream(500)) {
+      count++;
+      sum += row.id;
+    }
+    expect(count).toBe(4990);
+    expect(sum).toBe((5000 * 5001) / 2 - 55);
+
+    // Break early: the cursor and its transaction must not leak into later queries.
+    for await (const row of query.stream(100)) {
+      if (row.id > 50) break;
+    }
+    const after = await sql<{ n: number }>`SELECT count(*) AS n FROM stream_test`.execute(h.db);
+    expect(after.rows[0]?.n).toBe(5000);
+
+    const inTx = await h.db.transaction().execute(async (trx) => {
+      await sql`DELETE FROM stream_test WHERE id > 100`.execute(trx);
+      let n = 0;
+      for await (const _ of trx
+        .selectFrom('stream_test' as never)
+        .select(sql`id`.as('id'))
+        .stream(30))
+        n++;
+      return n;
+    });
+    expect(inTx).toBe(100);
+  });
+});

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
+import Cursor from 'pg-cursor';
 import { type CsvSource, csvRecordBatches, csvSourceChunks } from './csv-chunks.js';
 import type { Database } from './database.js';
 import { runMigrations } from './migrator.js';
@@ -27,6 +28,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Server pool size (default 10). */
   poolSize?: number;
+  /** PGlite only: start from this data directory dump (PGlite.dumpDataDir), e.g. a test template. */
+  loadDataDir?: Blob;
 }
 
 export interface CopyOptions {
@@ -98,6 +101,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
   if (!isMemory) mkdirSync(resolve(dataDir), { recursive: true });
   const client = await PGlite.create({
     ...(isMemory ? {} : { dataDir: resolve(dataDir) }),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     // Same JS types as on the server: bigint as number, date as 'YYYY-MM-DD'.
     parsers: { [OID_INT8]: (v: string) => Number(v), [OID_DATE]: (v: string) => v },
   });
@@ -199,7 +203,7 @@ async function copyOnClient(
 
 function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: serverTypes });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return {
     db,
     kind: 'server',
@@ -214,7 +218,9 @@ function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
     },
     async transaction(fn) {
       const client = await pool.connect();
-      const txDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
+      const txDb = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: singleClientPool(client), cursor: Cursor }),
+      });
       let broken = false;
       try {
         await client.query('BEGIN');

@@ -1,10 +1,18 @@
 // Run one integration suite against both databases: a fresh in-memory PGlite, and a fresh
 // uniquely named database on the local PostgreSQL server (dropped afterwards). The server
 // variant is skipped only when CANBAO_SKIP_SERVER_TESTS=1; otherwise a missing server fails.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type DatabaseHandle, type OpenDatabaseOptions, openDatabase } from '../db/connection.js';
+import type { Database } from '../db/database.js';
+import { runMigrations } from '../db/migrator.js';
+import { PGliteDialect } from '../db/pglite-dialect.js';
 
 /** Admin connection for creating test databases; override with CANBAO_TEST_SERVER_URL. */
 const SERVER_ADMIN_URL = process.env.CANBAO_TEST_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,9 +28,54 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+let templatePromise: Promise<Blob> | undefined;
+
+/**
+ * A dump of a freshly migrated PGlite, cached in the OS temp dir under a hash of the migration
+ * sources: loading it takes a fraction of PGlite's initdb, which every suite would pay otherwise.
+ */
+function migratedPgliteTemplate(): Promise<Blob> {
+  templatePromise ??= (async () => {
+    const dir = new URL('../db/migrations/', import.meta.url);
+    const hash = createHash('sha256');
+    const pgliteVersion = JSON.parse(
+      await readFile(
+        new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url),
+        'utf8',
+      ),
+    ).version;
+    hash.update(String(pgliteVersion));
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ts')).sort()) {
+      hash.update(name).update(await readFile(new URL(name, dir)));
+    }
+    const path = join(tmpdir(), `canbao-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+    try {
+      return new Blob([await readFile(path)]);
+    } catch {
+      // Not cached yet: build it.
+    }
+    const client = await PGlite.create();
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex: null }) });
+    await runMigrations(db);
+    const dump = await client.dumpDataDir('none');
+    await client.close();
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, new Uint8Array(await dump.arrayBuffer()));
+    await rename(tmp, path);
+    return dump;
+  })();
+  return templatePromise;
+}
+
 /** A fresh, migrated in-memory PGlite. */
 export async function createPgliteTestDatabase(options: TestDatabaseOptions = {}): Promise<DatabaseHandle> {
-  return openDatabase({ dataDir: 'memory://', databaseUrl: '', migrate: options.migrate ?? true });
+  const migrate = options.migrate ?? true;
+  return openDatabase({
+    dataDir: 'memory://',
+    databaseUrl: '',
+    migrate,
+    ...(migrate ? { loadDataDir: await migratedPgliteTemplate() } : {}),
+  });
 }
 
 /** A fresh database canbao_test_<random> on the server; closing the handle drops it. */

@@ -19,6 +19,7 @@ export const EXCLUSION_NAMES: Record<string, string> = {
   moved_out: '已迁出',
   employee_insurance: '参加职工医保',
   insured_elsewhere: '已在其他地区参保',
+  undetermined_subsidy: '资助标准未定，待人工核定',
 };
 
 /**
@@ -49,13 +50,19 @@ export async function computeInto(tx: DbSession, resolved: ResolvedPack, scope: 
   await sql`
     CREATE TEMP TABLE new_assess ON COMMIT DROP AS
     SELECT p.county_code, p.id AS person_id,
-      CASE WHEN c.person_id IS NULL THEN 'excluded' ELSE 'assessed' END AS status,
-      CASE WHEN c.person_id IS NOT NULL THEN NULL
+      CASE WHEN c.person_id IS NULL THEN 'excluded' WHEN c.undetermined THEN 'review' ELSE 'assessed' END AS status,
+      CASE WHEN c.undetermined THEN 'undetermined_subsidy'
+           WHEN c.person_id IS NOT NULL THEN NULL
            WHEN p.status <> 'active' THEN p.status
            WHEN p.employee_insurance THEN 'employee_insurance'
            ELSE 'insured_elsewhere' END AS exclusion_reason,
-      c.tier, COALESCE(c.standard_fen, 0) AS standard_fen, COALESCE(c.subsidy_fen, 0) AS subsidy_fen,
-      COALESCE(c.payable_fen, 0) AS payable_fen, c.category, c.subsidy_rule, c.funding_source
+      CASE WHEN c.undetermined THEN NULL ELSE c.tier END AS tier,
+      CASE WHEN c.undetermined THEN 0 ELSE COALESCE(c.standard_fen, 0) END AS standard_fen,
+      CASE WHEN c.undetermined THEN 0 ELSE COALESCE(c.subsidy_fen, 0) END AS subsidy_fen,
+      CASE WHEN c.undetermined THEN 0 ELSE COALESCE(c.payable_fen, 0) END AS payable_fen,
+      CASE WHEN c.undetermined THEN NULL ELSE c.category END AS category,
+      CASE WHEN c.undetermined THEN NULL ELSE c.subsidy_rule END AS subsidy_rule,
+      CASE WHEN c.undetermined THEN NULL ELSE c.funding_source END AS funding_source
     FROM persons p LEFT JOIN (${computed}) c ON c.person_id = p.id
     WHERE p.county_code LIKE ${`${scope.prefix}%`}`.execute(db);
 }
@@ -115,7 +122,7 @@ export async function totals(tx: DbSession, scope: Scope, source: 'stored' | 'ne
   const { rows } = await sql<Record<string, string | number | null>>`
     SELECT count(*)::int AS persons,
       count(*) FILTER (WHERE status = 'assessed')::int AS assessed,
-      count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
+      count(*) FILTER (WHERE status <> 'assessed')::int AS excluded,
       COALESCE(sum(standard_fen), 0)::bigint AS standard, COALESCE(sum(subsidy_fen), 0)::bigint AS subsidy,
       COALESCE(sum(payable_fen), 0)::bigint AS payable
     FROM ${from}`.execute(tx.db);
@@ -158,7 +165,7 @@ export async function totalsBySource(
 
 export async function exclusionCounts(tx: DbSession): Promise<Record<string, number>> {
   const { rows } = await sql<{ reason: string; n: number }>`
-    SELECT exclusion_reason AS reason, count(*)::int AS n FROM new_assess WHERE status = 'excluded' GROUP BY 1 ORDER BY 1`.execute(
+    SELECT exclusion_reason AS reason, count(*)::int AS n FROM new_assess WHERE status <> 'assessed' GROUP BY 1 ORDER BY 1`.execute(
     tx.db,
   );
   return Object.fromEntries(rows.map((r) => [r.reason, r.n]));

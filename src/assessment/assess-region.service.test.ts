@@ -158,6 +158,17 @@ describeEachDatabase('region-year assessment', (getDb) => {
     expect(stored.rows[0]!.n).toBe(0);
   });
 
+  it('holds for review, not assesses, someone whose subsidy the document leaves without an amount (双清)', async () => {
+    const db = getDb();
+    await sql`INSERT INTO persons (id, county_code, doc_type, doc_no, name, residence_village)
+      VALUES (100001, '430502', 'resident_id', ${docNo(100001)}, '其他困难', '430502001001')`.execute(db.db);
+    await sql`INSERT INTO person_identities (county_code, person_id, category, department, valid_from)
+      VALUES ('430502', 100001, 'other_relief', 'civil_affairs', '2024-01-01')`.execute(db.db);
+    const r = await assessRegion(db, packs, { region: '430502', year: 2025, asOf: AS_OF });
+    expect(r.exclusions).toEqual({ undetermined_subsidy: 1 });
+    expect(r.totals).toMatchObject({ persons: 1, assessed: 0, excluded: 1, payableFen: 0 });
+  });
+
   it('exports the tax file with one row per assessed person', async () => {
     const file = join(dir, `tax-${Math.random().toString(36).slice(2)}.csv`);
     const n = await writeTaxExport(getDb(), { prefix: '512022', year: 2025 }, file);

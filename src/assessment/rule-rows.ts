@@ -28,6 +28,8 @@ export interface ConditionRow {
 export interface CompiledRules {
   rules: RuleRow[];
   conditions: ConditionRow[];
+  /** Conditions of subsidies granted without an amount (ord = index in undeterminedSubsidies). */
+  undetermined: ConditionRow[];
   defaultTier: string;
   defaultTierFen: number;
 }
@@ -66,9 +68,22 @@ export function compileRules(resolved: ResolvedPack): CompiledRules {
       }
     }
   });
+  const undetermined: ConditionRow[] = (pack.undeterminedSubsidies ?? []).flatMap((rule, ord) =>
+    rule.identities.map((c) => ({
+      ord,
+      category: c.category,
+      gradeMin: c.gradeMin ?? null,
+      gradeMax: c.gradeMax ?? null,
+      kinds: c.kinds ? [...c.kinds] : null,
+      formerlyPoor: c.formerlyPoor ?? null,
+      riskEliminated: c.riskEliminated ?? null,
+      excludes: false,
+    })),
+  );
   return {
     rules,
     conditions,
+    undetermined,
     defaultTier: contribution.defaultTier.tier,
     defaultTierFen: tierFen(contribution.defaultTier.tier),
   };

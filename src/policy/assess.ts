@@ -296,6 +296,14 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
       steps.push({ rule: 'subsidies', text: '无特殊身份，不享受参保资助。', cite: null });
     }
   }
+  const open = decision?.undetermined[0];
+  if (open && subsidyFen < standardFen) {
+    const source = pack.sources.find((s) => s.id === open.rule.cite.source)?.number ?? open.rule.cite.source;
+    throw new NotCovered(
+      `${open.rule.name}：${source} ${open.rule.cite.clause}规定给予资助，但未规定资助标准，无法核定；请在政策包中补充资助标准后再核定`,
+      `identities[${req.identities.indexOf(identities[open.identityIndex]!)}].category`,
+    );
+  }
   const payableFen = standardFen - subsidyFen;
   steps.push({
     rule: 'payable',

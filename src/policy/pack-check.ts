@@ -110,6 +110,11 @@ export function checkPack(
     for (const [j, c] of (rule.unless ?? []).entries()) checkCondition(c, `${p}.unless[${j}]`, at);
   });
 
+  (pack.undeterminedSubsidies ?? []).forEach((rule, i) => {
+    for (const [j, c] of rule.identities.entries())
+      checkCondition(c, `undeterminedSubsidies[${i}].identities[${j}]`, at);
+  });
+
   const c = pack.collection;
   if (c) {
     if (c.start > c.end) at('collection', 'date-order', `集中征缴期开始日 ${c.start} 晚于结束日 ${c.end}。`);

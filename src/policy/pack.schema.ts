@@ -77,6 +77,20 @@ export const subsidyRuleSchema = z.strictObject({
 });
 export type SubsidyRule = z.infer<typeof subsidyRuleSchema>;
 
+/**
+ * A subsidy the document grants without saying how much (双清 "其他困难群体…给予分类资助"). A person
+ * it matches cannot be assessed unless a determined rule already covers the whole standard: the
+ * engine answers "not covered" instead of silently granting nothing.
+ */
+export const undeterminedSubsidySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]+$/),
+  name: z.string().min(1),
+  identities: z.array(identityConditionSchema).min(1),
+  fundingSource: z.enum(FUNDING_SOURCES),
+  ...cite,
+});
+export type UndeterminedSubsidy = z.infer<typeof undeterminedSubsidySchema>;
+
 export const tierSchema = z.strictObject({
   code: z.string().regex(/^[a-z0-9_]+$/),
   name: z.string().min(1),
@@ -182,6 +196,7 @@ export const packSchema = z.strictObject({
     .optional(),
   fiscalSubsidy: z.strictObject({ fen, minimum: z.boolean().optional(), ...cite }).optional(),
   subsidies: z.array(subsidyRuleSchema).optional(),
+  undeterminedSubsidies: z.array(undeterminedSubsidySchema).optional(),
   /** 同缴同补: identities certified after the collection period count from next year. */
   lateCertification: z.strictObject({ appliesFrom: z.literal('next_year'), ...cite }).optional(),
   collection: collectionSchema.optional(),

@@ -2,7 +2,7 @@
 // identities meet, ties going to the rule listed first in the pack. Losing and near-miss rules are
 // kept so the explanation can say why each lost.
 import { percentOf } from './money.js';
-import type { Amount, IdentityCondition, Pack, SubsidyRule } from './pack.schema.js';
+import type { Amount, IdentityCondition, Pack, SubsidyRule, UndeterminedSubsidy } from './pack.schema.js';
 import type { Identity } from './request.schema.js';
 import { DISABILITY_KIND_NAMES, IDENTITY_NAMES } from './vocabulary.js';
 
@@ -26,6 +26,8 @@ export interface SubsidyDecision {
   winner: Candidate | undefined;
   candidates: Candidate[];
   nearMisses: NearMiss[];
+  /** Subsidies the document grants to this person without an amount. */
+  undetermined: { rule: UndeterminedSubsidy; identityIndex: number }[];
 }
 
 const GRADE_ZH = ['', '一', '二', '三', '四'];
@@ -121,5 +123,10 @@ export function decideSubsidy(
   }
   let winner: Candidate | undefined;
   for (const c of candidates) if (!winner || c.cappedFen > winner.cappedFen) winner = c;
-  return { winner, candidates, nearMisses };
+  const undetermined: SubsidyDecision['undetermined'] = [];
+  for (const rule of pack.undeterminedSubsidies ?? []) {
+    const identityIndex = identities.findIndex((id) => rule.identities.some((c) => matchesCondition(c, id)));
+    if (identityIndex >= 0) undetermined.push({ rule, identityIndex });
+  }
+  return { winner, candidates, nearMisses, undetermined };
 }

@@ -6,10 +6,12 @@ import * as m001 from './001_regions.js';
 import * as m002 from './002_persons.js';
 import * as m010 from './010_identities.js';
 import * as m011 from './011_assessments.js';
+import * as m012 from './012_assessment_review.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
   { id: '002_persons', ...m002 },
   { id: '010_identities', ...m010 },
   { id: '011_assessments', ...m011 },
+  { id: '012_assessment_review', ...m012 },
 ];

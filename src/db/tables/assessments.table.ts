@@ -27,7 +27,7 @@ export interface AssessmentsTable {
   run_id: number;
   pack_id: string;
   pack_hash: string;
-  status: 'assessed' | 'excluded';
+  status: 'assessed' | 'excluded' | 'review';
   exclusion_reason: string | null;
   tier: string | null;
   standard_fen: number;

@@ -73,7 +73,10 @@ export async function createStage(db: Db): Promise<void> {
       employee_insurance boolean,
       student boolean,
       school text,
-      county_code text
+      county_code text,
+      -- An id drawn now for the row in case it is a new person, so its household can point at
+      -- it as head in the same statement that creates the household (no second pass).
+      person_id bigint NOT NULL DEFAULT nextval('persons_id_seq')
     ) ON COMMIT DROP
   `.execute(db);
 }
@@ -160,19 +163,26 @@ export async function countRejectedRows(
 }
 
 export async function mergeHouseholds(db: Db, runId: number): Promise<{ inserted: number; updated: number }> {
-  // The household's village is the head's (or else the first member's).
+  // The household's village is the head's (or else the first member's); its head is the 户主
+  // row's person, existing or about to be inserted with the id drawn in the stage. A file
+  // without a 户主 for a household leaves its recorded head alone.
   const r = await sql<{ inserted: number; updated: number }>`
     WITH src AS (
-      SELECT DISTINCT ON (county_code, household_no) county_code, household_no, village_code
-      FROM import_persons_stage
-      WHERE household_no IS NOT NULL
-      ORDER BY county_code, household_no, (relation = '户主') DESC NULLS LAST, row_no
+      SELECT DISTINCT ON (s.county_code, s.household_no) s.county_code, s.household_no, s.village_code,
+        CASE WHEN s.relation = '户主' THEN coalesce(p.id, s.person_id) END AS head_person_id
+      FROM import_persons_stage s
+      LEFT JOIN persons p ON s.relation = '户主' AND p.doc_no = s.doc_no AND p.doc_type = s.doc_type
+      WHERE s.household_no IS NOT NULL
+      ORDER BY s.county_code, s.household_no, (s.relation = '户主') DESC NULLS LAST, s.row_no
     ), up AS (
-      INSERT INTO households (county_code, household_no, village_code, created_run_id, updated_run_id)
-      SELECT county_code, household_no, village_code, ${runId}, ${runId} FROM src
+      INSERT INTO households (county_code, household_no, village_code, head_person_id, created_run_id, updated_run_id)
+      SELECT county_code, household_no, village_code, head_person_id, ${runId}, ${runId} FROM src
       ON CONFLICT (county_code, household_no) DO UPDATE
-        SET village_code = EXCLUDED.village_code, updated_run_id = EXCLUDED.updated_run_id, updated_at = now()
-        WHERE households.village_code IS DISTINCT FROM EXCLUDED.village_code
+        SET village_code = EXCLUDED.village_code,
+            head_person_id = coalesce(EXCLUDED.head_person_id, households.head_person_id),
+            updated_run_id = EXCLUDED.updated_run_id, updated_at = now()
+        WHERE (households.village_code, households.head_person_id)
+          IS DISTINCT FROM (EXCLUDED.village_code, coalesce(EXCLUDED.head_person_id, households.head_person_id))
       RETURNING (xmax = 0) AS inserted
     )
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up
@@ -259,23 +269,13 @@ export async function mergePersons(
   const insertCols = cols.map((c) => c.column).join(', ');
   const insertExprs = cols.map((c) => c.expr).join(', ');
   const ins = await sql`
-    INSERT INTO persons (doc_type, doc_no, ${sql.raw(insertCols)}, created_run_id, updated_run_id)
-    SELECT s.doc_type, s.doc_no, ${sql.raw(insertExprs)}, ${runId}, ${runId}
+    INSERT INTO persons (id, doc_type, doc_no, ${sql.raw(insertCols)}, created_run_id, updated_run_id)
+    SELECT s.person_id, s.doc_type, s.doc_no, ${sql.raw(insertExprs)}, ${runId}, ${runId}
     FROM import_persons_stage s
     LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
     WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type)
   `.execute(db);
   return { inserted: Number(ins.numAffectedRows ?? 0n), updated: Number(upd.numAffectedRows ?? 0n) };
-}
-
-/** Point each household whose head was added or changed by this run at that head (户主). */
-export async function updateHeads(db: Db, runId: number): Promise<void> {
-  await sql`
-    UPDATE households h SET head_person_id = p.id, updated_at = now()
-    FROM persons p
-    WHERE p.updated_run_id = ${runId} AND p.relation = '户主'
-      AND p.household_id = h.id AND h.head_person_id IS DISTINCT FROM p.id
-  `.execute(db);
 }
 
 export async function finishRun(

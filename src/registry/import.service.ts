@@ -21,7 +21,6 @@ import {
   mergeHouseholds,
   mergePersons,
   REJECTION_COLUMNS,
-  updateHeads,
 } from './import.repository.js';
 import {
   type ColumnMapping,
@@ -184,14 +183,13 @@ export async function importPersons(
       trace('merge households');
       const persons = await mergePersons(tx.db, runId, present);
       trace('merge persons');
-      await updateHeads(tx.db, runId);
       counts.inserted = persons.inserted;
       counts.updated = persons.updated;
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;
       counts.households_inserted = households.inserted;
       counts.households_updated = households.updated;
       await finishRun(tx.db, runId, 'applied', counts);
-      trace('heads and run record');
+      trace('run record');
       return { runId, status: 'applied' as const, counts };
     });
 

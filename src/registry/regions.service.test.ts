@@ -107,9 +107,12 @@ describeEachDatabase('regions', (getDb) => {
     expect(ok).toMatchObject({ applied: true, inserted: 1 });
   });
 
-  it('refuses a file without the needed header, in Chinese', async () => {
-    await expect(importRegions(getDb(), { text: 'a,b\n1,2\n' }, { label: 'x.csv' })).rejects.toThrow(
+  it('refuses a file without the needed header, in Chinese, and the connection stays usable', async () => {
+    const h = getDb();
+    await expect(importRegions(h, { text: 'a,b\n1,2\n' }, { label: 'x.csv' })).rejects.toThrow(
       /x\.csv 表头：前 10 行中找不到表头/,
     );
+    const ok = await importRegions(h, { text: '代码,名称\n450000,广西壮族自治区\n' });
+    expect(ok).toMatchObject({ applied: true, inserted: 1 });
   });
 });

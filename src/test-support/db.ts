@@ -28,14 +28,16 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-let templatePromise: Promise<Blob> | undefined;
+const templatePromises = new Map<'bare' | 'migrated', Promise<Blob>>();
 
 /**
- * A dump of a freshly migrated PGlite, cached in the OS temp dir under a hash of the migration
+ * A dump of a fresh (optionally migrated) PGlite, cached in the OS temp dir under a hash of the migration
  * sources: loading it takes a fraction of PGlite's initdb, which every suite would pay otherwise.
  */
-function migratedPgliteTemplate(): Promise<Blob> {
-  templatePromise ??= (async () => {
+function pgliteTemplate(kind: 'bare' | 'migrated'): Promise<Blob> {
+  const cached = templatePromises.get(kind);
+  if (cached) return cached;
+  const promise = (async () => {
     const dir = new URL('../db/migrations/', import.meta.url);
     const hash = createHash('sha256');
     const pgliteVersion = JSON.parse(
@@ -44,7 +46,7 @@ function migratedPgliteTemplate(): Promise<Blob> {
         'utf8',
       ),
     ).version;
-    hash.update(String(pgliteVersion));
+    hash.update(String(pgliteVersion)).update(kind);
     for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ts')).sort()) {
       hash.update(name).update(await readFile(new URL(name, dir)));
     }
@@ -56,7 +58,7 @@ function migratedPgliteTemplate(): Promise<Blob> {
     }
     const client = await PGlite.create();
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex: null }) });
-    await runMigrations(db);
+    if (kind === 'migrated') await runMigrations(db);
     const dump = await client.dumpDataDir('none');
     await client.close();
     const tmp = `${path}.${process.pid}.tmp`;
@@ -64,7 +66,8 @@ function migratedPgliteTemplate(): Promise<Blob> {
     await rename(tmp, path);
     return dump;
   })();
-  return templatePromise;
+  templatePromises.set(kind, promise);
+  return promise;
 }
 
 /** A fresh, migrated in-memory PGlite. */
@@ -74,7 +77,7 @@ export async function createPgliteTestDatabase(options: TestDatabaseOptions = {}
     dataDir: 'memory://',
     databaseUrl: '',
     migrate,
-    ...(migrate ? { loadDataDir: await migratedPgliteTemplate() } : {}),
+    loadDataDir: await pgliteTemplate(migrate ? 'migrated' : 'bare'),
   });
 }
 

@@ -53,6 +53,22 @@ export async function createRun(
   return Number(r.rows[0]!.id);
 }
 
+/**
+ * Memory for this transaction's sorts and hashes (household DISTINCT ON, duplicate check, merge
+ * joins over a million rows spill to disk with the default 4 MB), and for the temporary stage
+ * table when the session has not used temporary tables yet (PostgreSQL allows that only then).
+ */
+export async function tuneSession(db: Db): Promise<void> {
+  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
+  await sql`SAVEPOINT canbao_temp_buffers`.execute(db);
+  try {
+    await sql`SET LOCAL temp_buffers = '512MB'`.execute(db);
+    await sql`RELEASE SAVEPOINT canbao_temp_buffers`.execute(db);
+  } catch {
+    await sql`ROLLBACK TO SAVEPOINT canbao_temp_buffers`.execute(db);
+  }
+}
+
 export async function createStage(db: Db): Promise<void> {
   await sql`
     CREATE TEMP TABLE import_persons_stage (

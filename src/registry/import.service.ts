@@ -21,6 +21,7 @@ import {
   mergeHouseholds,
   mergePersons,
   REJECTION_COLUMNS,
+  tuneSession,
 } from './import.repository.js';
 import {
   type ColumnMapping,
@@ -126,6 +127,7 @@ export async function importPersons(
         allOrNothing: options.allOrNothing === true,
         mapping: options.mapping ? Object.fromEntries(options.mapping) : undefined,
       });
+      await tuneSession(tx.db);
       await createStage(tx.db);
       const issuesPath = join(tmp, 'issues.csv');
       const issuesOut = createWriteStream(issuesPath);

@@ -7,7 +7,8 @@ import type { PersonField } from './import-columns.js';
 // biome-ignore lint/suspicious/noExplicitAny: the registry tables are not in the shared schema type
 type Db = Kysely<any>;
 
-export const STAGE_TABLE = 'import_persons_stage';
+/** The run's staging table: UNLOGGED (no WAL, shared buffers), private by name, dropped at commit. */
+export const stageTable = (runId: number): string => `import_stage_${runId}`;
 export const STAGE_COLUMNS = [
   'row_no',
   'doc_type',
@@ -54,24 +55,16 @@ export async function createRun(
 }
 
 /**
- * Memory for this transaction's sorts and hashes (household DISTINCT ON, duplicate check, merge
- * joins over a million rows spill to disk with the default 4 MB), and for the temporary stage
- * table when the session has not used temporary tables yet (PostgreSQL allows that only then).
+ * Memory for this transaction's sorts and hashes: the household DISTINCT ON, the duplicate check
+ * and the merge joins over a million rows spill to disk with the default 4 MB.
  */
 export async function tuneSession(db: Db): Promise<void> {
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
-  await sql`SAVEPOINT canbao_temp_buffers`.execute(db);
-  try {
-    await sql`SET LOCAL temp_buffers = '512MB'`.execute(db);
-    await sql`RELEASE SAVEPOINT canbao_temp_buffers`.execute(db);
-  } catch {
-    await sql`ROLLBACK TO SAVEPOINT canbao_temp_buffers`.execute(db);
-  }
 }
 
-export async function createStage(db: Db): Promise<void> {
+export async function createStage(db: Db, runId: number): Promise<void> {
   await sql`
-    CREATE TEMP TABLE import_persons_stage (
+    CREATE UNLOGGED TABLE ${sql.table(stageTable(runId))} (
       row_no integer NOT NULL,
       doc_type text NOT NULL,
       doc_no text NOT NULL,
@@ -93,12 +86,16 @@ export async function createStage(db: Db): Promise<void> {
       -- An id drawn now for the row in case it is a new person, so its household can point at
       -- it as head in the same statement that creates the household (no second pass).
       person_id bigint NOT NULL DEFAULT nextval('persons_id_seq')
-    ) ON COMMIT DROP
+    )
   `.execute(db);
 }
 
-export async function loadStage(tx: DbSession, csv: AsyncIterable<string>): Promise<number> {
-  return tx.copyFrom(STAGE_TABLE, STAGE_COLUMNS, csv);
+export async function loadStage(tx: DbSession, runId: number, csv: AsyncIterable<string>): Promise<number> {
+  return tx.copyFrom(stageTable(runId), STAGE_COLUMNS, csv);
+}
+
+export async function dropStage(db: Db, runId: number): Promise<void> {
+  await sql`DROP TABLE ${sql.table(stageTable(runId))}`.execute(db);
 }
 
 /**
@@ -112,21 +109,22 @@ export async function checkStage(
   villageColumn: string,
   docColumn: string,
 ): Promise<number> {
+  const stage = sql.table(stageTable(runId));
   // A name is resolved when exactly one village has it (within the township, when given).
   const named = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM import_persons_stage WHERE village_code IS NULL
+    SELECT count(*)::int AS n FROM ${stage} WHERE village_code IS NULL
   `.execute(db);
   if ((named.rows[0]?.n ?? 0) > 0)
     await sql`
     WITH m AS (
       SELECT s.row_no, min(v.code) AS code, count(*) AS n
-      FROM import_persons_stage s
+      FROM ${stage} s
       JOIN regions v ON v.level = 5 AND v.name = s.village_name
       LEFT JOIN regions t ON t.code = v.parent_code
       WHERE s.village_code IS NULL AND (s.township_name IS NULL OR t.name = s.township_name)
       GROUP BY s.row_no
     )
-    UPDATE import_persons_stage s SET village_code = m.code, county_code = left(m.code, 6)
+    UPDATE ${stage} s SET village_code = m.code, county_code = left(m.code, 6)
     FROM m WHERE m.row_no = s.row_no AND m.n = 1
   `.execute(db);
   await sql`
@@ -140,7 +138,7 @@ export async function checkStage(
         ELSE '区划表中没有这个村（社区），请核对村名或填写12位代码'
       END,
       CASE WHEN s.village_code IS NOT NULL THEN 'unknown_village_code' ELSE 'unknown_village' END
-    FROM import_persons_stage s
+    FROM ${stage} s
     WHERE s.village_code IS NULL
        OR NOT EXISTS (SELECT 1 FROM regions v WHERE v.code = s.village_code AND v.level = 5)
   `.execute(db);
@@ -148,20 +146,20 @@ export async function checkStage(
     INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
     SELECT ${runId}, s.row_no, ${docColumn}, s.doc_no, '文件内证件号码重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
     FROM (
-      SELECT doc_type, doc_no, min(row_no) AS first_row FROM import_persons_stage
+      SELECT doc_type, doc_no, min(row_no) AS first_row FROM ${stage}
       GROUP BY doc_type, doc_no HAVING count(*) > 1
     ) d
-    JOIN import_persons_stage s ON s.doc_type = d.doc_type AND s.doc_no = d.doc_no
+    JOIN ${stage} s ON s.doc_type = d.doc_type AND s.doc_no = d.doc_no
     WHERE s.row_no <> d.first_row
   `.execute(db);
   // Rows rejected while streaming never reached the stage; only the ones found here leave it.
   const deleted = await sql`
-    DELETE FROM import_persons_stage s
+    DELETE FROM ${stage} s
     USING import_rejections r
     WHERE r.run_id = ${runId} AND r.row_number = s.row_no AND r.severity = 'error'
       AND r.code IN ('unknown_village', 'unknown_village_code', 'duplicate_in_file')
   `.execute(db);
-  await sql`ANALYZE import_persons_stage`.execute(db);
+  await sql`ANALYZE ${stage}`.execute(db);
   return Number(deleted.numAffectedRows ?? 0n);
 }
 
@@ -179,6 +177,7 @@ export async function countRejectedRows(
 }
 
 export async function mergeHouseholds(db: Db, runId: number): Promise<{ inserted: number; updated: number }> {
+  const stage = sql.table(stageTable(runId));
   // The household's village is the head's (or else the first member's); its head is the 户主
   // row's person, existing or about to be inserted with the id drawn in the stage. A file
   // without a 户主 for a household leaves its recorded head alone.
@@ -186,7 +185,7 @@ export async function mergeHouseholds(db: Db, runId: number): Promise<{ inserted
     WITH src AS (
       SELECT DISTINCT ON (s.county_code, s.household_no) s.county_code, s.household_no, s.village_code,
         CASE WHEN s.relation = '户主' THEN coalesce(p.id, s.person_id) END AS head_person_id
-      FROM import_persons_stage s
+      FROM ${stage} s
       LEFT JOIN persons p ON s.relation = '户主' AND p.doc_no = s.doc_no AND p.doc_type = s.doc_type
       WHERE s.household_no IS NOT NULL
       ORDER BY s.county_code, s.household_no, (s.relation = '户主') DESC NULLS LAST, s.row_no
@@ -256,6 +255,7 @@ export async function mergePersons(
   runId: number,
   present: ReadonlySet<PersonField>,
 ): Promise<{ inserted: number; updated: number }> {
+  const stage = sql.table(stageTable(runId));
   const cols = MERGED.filter((c) => c.field === undefined || present.has(c.field));
   const newValue = (c: MergedColumn): string =>
     c.keepWhenNull ? `coalesce(${c.expr}, p.${c.column})` : c.expr;
@@ -271,14 +271,14 @@ export async function mergePersons(
   await sql`
     INSERT INTO person_history (person_id, county_code, run_id, changed_by, changes)
     SELECT p.id, s.county_code, ${runId}, 'import', jsonb_strip_nulls(jsonb_build_object(${sql.raw(diff)}))
-    FROM import_persons_stage s ${sql.raw(JOINS)}
+    FROM ${stage} s ${sql.raw(JOINS)}
     LEFT JOIN households oh ON oh.id = p.household_id
     WHERE ${sql.raw(changed)}
   `.execute(db);
   const sets = cols.map((c) => `${c.column} = ${newValue(c)}`).join(', ');
   const upd = await sql`
     UPDATE persons p SET ${sql.raw(sets)}, updated_run_id = ${runId}, updated_at = now()
-    FROM import_persons_stage s
+    FROM ${stage} s
     LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
     WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type AND (${sql.raw(changed)})
   `.execute(db);
@@ -287,7 +287,7 @@ export async function mergePersons(
   const ins = await sql`
     INSERT INTO persons (id, doc_type, doc_no, ${sql.raw(insertCols)}, created_run_id, updated_run_id)
     SELECT s.person_id, s.doc_type, s.doc_no, ${sql.raw(insertExprs)}, ${runId}, ${runId}
-    FROM import_persons_stage s
+    FROM ${stage} s
     LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
     WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type)
   `.execute(db);

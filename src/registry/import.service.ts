@@ -16,6 +16,7 @@ import {
   countRejectedRows,
   createRun,
   createStage,
+  dropStage,
   finishRun,
   loadStage,
   mergeHouseholds,
@@ -128,7 +129,7 @@ export async function importPersons(
         mapping: options.mapping ? Object.fromEntries(options.mapping) : undefined,
       });
       await tuneSession(tx.db);
-      await createStage(tx.db);
+      await createStage(tx.db, runId);
       const issuesPath = join(tmp, 'issues.csv');
       const issuesOut = createWriteStream(issuesPath);
       let rowsRead = 0;
@@ -149,7 +150,7 @@ export async function importPersons(
           if (chunk !== '') yield chunk;
         }
       }
-      await loadStage(tx, stageCsv());
+      await loadStage(tx, runId, stageCsv());
       trace('read, check and COPY into staging');
       issuesOut.end();
       await once(issuesOut, 'finish');
@@ -178,6 +179,7 @@ export async function importPersons(
         households_updated: 0,
       };
       if (options.allOrNothing && rejected > 0) {
+        await dropStage(tx.db, runId);
         await finishRun(tx.db, runId, 'rejected', counts);
         return { runId, status: 'rejected' as const, counts };
       }
@@ -190,6 +192,7 @@ export async function importPersons(
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;
       counts.households_inserted = households.inserted;
       counts.households_updated = households.updated;
+      await dropStage(tx.db, runId);
       await finishRun(tx.db, runId, 'applied', counts);
       trace('run record');
       return { runId, status: 'applied' as const, counts };

@@ -160,7 +160,7 @@ describeEachDatabase('importPersons', (getDb) => {
       csv([
         `张大,${HEAD},男,H1,户主,13900139000,石洞子沟街道,东关村,正常`,
         `李二,${WIFE},女,H3,配偶,,石洞子沟街道,东关村,`,
-        `赵四,${SINGLE},男,H3,户主,,,西关村,死亡`,
+        `赵四,${SINGLE},男,H3,户主,,石洞子沟街道,东关村,死亡`,
       ]),
     );
     const r = await importPersons(getDb(), path, { today: TODAY });
@@ -171,6 +171,8 @@ describeEachDatabase('importPersons', (getDb) => {
       unchanged: 0,
       rejected: 0,
       warnings: 0,
+      householdsInserted: 0,
+      householdsUpdated: 1,
     });
     expect(r.reportFiles).toEqual([]);
     const h = await sql<{ doc_no: string; changes: unknown }>`
@@ -179,7 +181,10 @@ describeEachDatabase('importPersons', (getDb) => {
     expect(h.rows).toEqual([
       { doc_no: HEAD, changes: { phone: ['13800138000', '13900139000'] } },
       { doc_no: WIFE, changes: { household_no: ['H1', 'H3'] } },
-      { doc_no: SINGLE, changes: { status: ['active', 'deceased'] } },
+      {
+        doc_no: SINGLE,
+        changes: { residence_village: ['130802001002', '130802001001'], status: ['active', 'deceased'] },
+      },
     ]);
   });
 

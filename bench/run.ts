@@ -1,9 +1,15 @@
 // `npm run bench [-- --persons N --db pglite,server --only NAME]`
 import { parseArgs } from 'node:util';
+import { type BenchDatabase, type BenchDatabaseKind, openBenchDatabase } from './database.js';
 import { type BenchContext, type Measurement, printTable, saveResults, type Workload } from './harness.js';
 import { assessOne } from './workloads/assess-one.js';
+import { benchAssessRegion } from './workloads/assess-region.js';
 
 const workloads: Workload[] = [assessOne];
+/** Workloads on the shared demo database, run once per database kind. */
+const dbWorkloads: { name: string; run: (db: BenchDatabase) => Promise<Measurement[]> }[] = [
+  { name: 'assess-region', run: benchAssessRegion },
+];
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +28,22 @@ for (const w of workloads) {
   if (values.only && !values.only.split(',').includes(w.name)) continue;
   ctx.log(`▶ ${w.name}`);
   results.push(...(await w.run(ctx)));
+}
+const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
+for (const kind of ctx.databases as BenchDatabaseKind[]) {
+  if (!dbWorkloads.some((w) => wanted(w.name))) break;
+  ctx.log(`▶ ${kind}`);
+  const { db, load } = await openBenchDatabase(kind, ctx.persons, ctx.log);
+  results.push(load);
+  try {
+    for (const w of dbWorkloads) {
+      if (!wanted(w.name)) continue;
+      ctx.log(`  ▶ ${w.name}`);
+      results.push(...(await w.run(db)));
+    }
+  } finally {
+    await db.close();
+  }
 }
 console.log(printTable(results));
 console.log(`\n结果已保存：${saveResults(results, ctx.persons)}`);

@@ -46,6 +46,10 @@ export async function computeInto(tx: DbSession, resolved: ResolvedPack, scope: 
     SELECT id AS person_id FROM persons
     WHERE county_code LIKE ${`${scope.prefix}%`} AND status = 'active' AND NOT employee_insurance AND insured_elsewhere IS NULL`;
   const computed = subsidyQuery(compileRules(resolved), identitiesQuery(resolved, scope), eligible);
+  // Bulk loads (COPY) leave no planner statistics until autovacuum gets round to it; without them
+  // PostgreSQL picks nested loops and a 20,000-person county takes 5 s instead of 0.1 s. Sampling is cheap.
+  await sql`ANALYZE persons`.execute(db);
+  await sql`ANALYZE person_identities`.execute(db);
   await sql`DROP TABLE IF EXISTS new_assess`.execute(db);
   await sql`
     CREATE TEMP TABLE new_assess ON COMMIT DROP AS
@@ -65,6 +69,8 @@ export async function computeInto(tx: DbSession, resolved: ResolvedPack, scope: 
       CASE WHEN c.undetermined THEN NULL ELSE c.funding_source END AS funding_source
     FROM persons p LEFT JOIN (${computed}) c ON c.person_id = p.id
     WHERE p.county_code LIKE ${`${scope.prefix}%`}`.execute(db);
+  // Temp tables are never analysed automatically, and the merge joins this one against assessments.
+  await sql`ANALYZE new_assess`.execute(db);
 }
 
 const DIFFERS = sql`(a.status, a.exclusion_reason, a.tier, a.standard_fen, a.subsidy_fen, a.category, a.subsidy_rule, a.funding_source)

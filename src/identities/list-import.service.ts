@@ -205,6 +205,8 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
       person_id bigint, person_name text
     ) ON COMMIT DROP`.execute(db);
   await tx.copyFrom('list_stage', STAGE_COLUMNS, stageCsv(p.good));
+  // Temp tables get no statistics by themselves; the joins below need them to avoid nested loops.
+  await sql`ANALYZE list_stage`.execute(db);
   await sql`
     UPDATE list_stage s SET person_id = p.id, person_name = p.name
     FROM persons p WHERE p.doc_no = s.doc_no AND p.county_code = ${opts.county}`.execute(db);

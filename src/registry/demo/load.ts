@@ -1,6 +1,7 @@
 // `canbao demo` without --out, and `canbao start`: the demo population straight into the
 // database by COPY, in one transaction, streaming (three passes over the deterministic
 // generator — households, persons, identities — instead of holding anything in memory).
+import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { OutcomeError } from '../../policy/outcome.js';
 import {
@@ -161,6 +162,10 @@ export async function loadDemoPopulation(
       );
     }
     await advanceSequences(tx, withIdentities);
+    // Fresh statistics for the planner: COPY leaves none until autovacuum runs.
+    await sql`ANALYZE households`.execute(tx.db);
+    await sql`ANALYZE persons`.execute(tx.db);
+    if (withIdentities) await sql`ANALYZE person_identities`.execute(tx.db);
     return { persons: personCount, households: householdCount, identities: identityCount, tally };
   });
 }

@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutcomeError } from '../policy/outcome.js';
 import { detectEncoding } from './encoding.js';
 import { escapeCell } from './escape.js';
+import ExcelJS from './exceljs.js';
 import { detectHeader, normalizeHeader } from './header.js';
 import { readTable, type Table } from './table-reader.js';
 import { writeCsv, writeXlsx } from './table-writer.js';
@@ -205,5 +205,24 @@ describe('writers', () => {
     expect(ws.getCell('B2').value).toBe('130802199001011234');
     expect(ws.getCell('B3').value).toBe("'@cmd");
     expect(ws.getCell('B3').formula).toBeUndefined();
+  });
+});
+
+describe('XLSX with many Chinese cells', () => {
+  it('keeps every character when the zip stream splits one between chunks', async () => {
+    const path = join(dir, 'many-chinese.xlsx');
+    const names = Array.from(
+      { length: 20_000 },
+      (_, i) => `张${'伟芳娜秀英敏静丽强磊'[i % 10]}${'军洋勇艳杰娟涛明超霞'[(i * 7) % 10]}${i}`,
+    );
+    await writeXlsx(
+      path,
+      '花名册',
+      ['姓名', '村(社区)'],
+      names.map((n) => [n, '龙须塘街道办事处社区居民委员会']),
+    );
+    const table = await readTable(path, { knownHeaders: KNOWN });
+    const read = (await all(table)).map((r) => r.cells.姓名);
+    expect(read.filter((n, i) => n !== names[i])).toEqual([]);
   });
 });

@@ -3,11 +3,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { OutcomeError } from '../policy/outcome.js';
 import { CsvParser } from './csv-parser.js';
 import { detectDelimiter, detectEncoding, type TextEncodingName } from './encoding.js';
+import ExcelJS from './exceljs.js';
 import { detectHeader, normalizeHeader } from './header.js';
 
 export interface ReadTableOptions {

@@ -3,8 +3,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { escapeCell } from './escape.js';
+import ExcelJS from './exceljs.js';
 
 export type Rows = Iterable<readonly string[]> | AsyncIterable<readonly string[]>;
 

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import ExcelJS from '../files/exceljs.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { checkDigit } from './id-document.js';
 import { importPersons } from './import.service.js';

@@ -1,6 +1,6 @@
 // The demo files are meant to be imported: the population importer takes them row for row.
-// (XLSX is left out here: exceljs's streaming reader, which src/files uses, can split a Chinese
-// character at a chunk boundary — exceljs issue #2063 — so a large XLSX import loses a few cells.)
+// (Large XLSX reading, once broken by exceljs splitting Chinese characters across zip chunks, is
+// covered in src/files/files.test.ts.)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

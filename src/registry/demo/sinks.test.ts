@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import ExcelJS from '../../files/exceljs.js';
 import { openCsvSink, openXlsxSink } from './sinks.js';
 
 let dir: string;

@@ -4,9 +4,9 @@
 // title row above the header, which is what county offices actually send.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { escapeCell } from '../../files/escape.js';
+import ExcelJS from '../../files/exceljs.js';
 
 export type DemoEncoding = 'utf-8' | 'gbk';
 

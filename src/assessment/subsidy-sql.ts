@@ -53,11 +53,12 @@ export function subsidyQuery(
         AND (c.risk_eliminated IS NULL OR i.risk_eliminated = c.risk_eliminated)
     ),
     eligible AS (
-      SELECT DISTINCT ON (h.person_id, h.ord) h.person_id, h.ord, h.category
+      -- Per person and rule: matched by some identity and excluded by none (grouping, not NOT EXISTS
+      -- over the CTE, which is quadratic); the category reported is that of the first identity.
+      SELECT h.person_id, h.ord, (array_agg(h.category ORDER BY h.identity_id) FILTER (WHERE NOT h.excludes))[1] AS category
       FROM hits h
-      WHERE NOT h.excludes
-        AND NOT EXISTS (SELECT 1 FROM hits x WHERE x.excludes AND x.person_id = h.person_id AND x.ord = h.ord)
-      ORDER BY h.person_id, h.ord, h.identity_id
+      GROUP BY h.person_id, h.ord
+      HAVING bool_or(NOT h.excludes) AND NOT bool_or(h.excludes)
     ),
     und AS (
       SELECT DISTINCT i.person_id FROM ids i JOIN und_rows c ON c.category = i.category

@@ -1,6 +1,10 @@
 // The Kysely schema: one entry per table. Each table's row types live in tables/<name>.table.ts;
 // add yours there and list it here (and create it in a numbered migration).
-import type { AssessmentChangesTable, AssessmentRunsTable, AssessmentsTable } from './tables/assessments.table.js';
+import type {
+  AssessmentChangesTable,
+  AssessmentRunsTable,
+  AssessmentsTable,
+} from './tables/assessments.table.js';
 import type {
   DepartmentListRejectionsTable,
   DepartmentListsTable,

@@ -4,6 +4,7 @@ import { type BenchDatabase, type BenchDatabaseKind, openBenchDatabase } from '.
 import { type BenchContext, type Measurement, printTable, saveResults, type Workload } from './harness.js';
 import { assessOne } from './workloads/assess-one.js';
 import { benchAssessRegion } from './workloads/assess-region.js';
+import { benchImports } from './workloads/imports.js';
 
 const workloads: Workload[] = [assessOne];
 /** Workloads on the shared demo database, run once per database kind. */
@@ -30,6 +31,12 @@ for (const w of workloads) {
   results.push(...(await w.run(ctx)));
 }
 const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
+if (wanted('imports')) {
+  for (const kind of ctx.databases as BenchDatabaseKind[]) {
+    ctx.log(`▶ imports (${kind})`);
+    results.push(...(await benchImports(kind, ctx.persons, ctx.log)));
+  }
+}
 for (const kind of ctx.databases as BenchDatabaseKind[]) {
   if (!dbWorkloads.some((w) => wanted(w.name))) break;
   ctx.log(`▶ ${kind}`);

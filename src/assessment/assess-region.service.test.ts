@@ -8,10 +8,9 @@ import { assess } from '../policy/assess.js';
 import { fromEpochDay } from '../policy/dates.js';
 import { applyOverlay } from '../policy/overlay.js';
 import { shippedPacks } from '../policy/pack-loader.js';
-import type { Identity } from '../policy/request.schema.js';
 import { isError } from '../policy/result.js';
-import { DISABILITY_KINDS, IDENTITY_CODES } from '../policy/vocabulary.js';
 import { checkDigit } from '../registry/id-document.js';
+import { identityArb } from '../test-support/arbitraries.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { assessRegion, whatIf } from './assess-region.service.js';
 import { ledger } from './ledger.repository.js';
@@ -20,16 +19,6 @@ import { writeTaxExport } from './tax-export.js';
 // 2,000 generated people of 乐至 (two tiers, the most rules) with random identity sets; a few
 // excluded ones. The bulk answer for each must equal `canbao assess` for the same person.
 const N = 2000;
-const identityArb: fc.Arbitrary<Identity> = fc.record(
-  {
-    category: fc.constantFrom(...IDENTITY_CODES),
-    grade: fc.integer({ min: 1, max: 4 }),
-    kind: fc.constantFrom(...DISABILITY_KINDS),
-    formerlyPoor: fc.boolean(),
-    riskEliminated: fc.boolean(),
-  },
-  { requiredKeys: ['category'] },
-);
 const sets = fc.sample(fc.array(identityArb, { maxLength: 3 }), { numRuns: N, seed: 4242 });
 /** A valid, unique resident ID per index: one birth date per person. */
 const docNo = (i: number) => {

@@ -1,6 +1,7 @@
 // The pack's subsidy rules flattened into rows the database can join against. The same pack data
 // and the same amount function (amountFor) drive the one-person engine, so the set-based path and
 // `canbao assess` cannot drift apart; assess-region.test.ts compares them person by person.
+import type { IdentityCondition } from '../policy/pack.schema.js';
 import type { ResolvedPack } from '../policy/pack-loader.js';
 import { amountFor } from '../policy/subsidy.js';
 
@@ -50,35 +51,11 @@ export function compileRules(resolved: ResolvedPack): CompiledRules {
       tierFen: tierFen(rule.tier),
       fundingSource: rule.fundingSource,
     });
-    for (const [list, excludes] of [
-      [rule.identities, false],
-      [rule.unless ?? [], true],
-    ] as const) {
-      for (const c of list) {
-        conditions.push({
-          ord,
-          category: c.category,
-          gradeMin: c.gradeMin ?? null,
-          gradeMax: c.gradeMax ?? null,
-          kinds: c.kinds ? [...c.kinds] : null,
-          formerlyPoor: c.formerlyPoor ?? null,
-          riskEliminated: c.riskEliminated ?? null,
-          excludes,
-        });
-      }
-    }
+    for (const c of rule.identities) conditions.push(conditionRow(c, ord, false));
+    for (const c of rule.unless ?? []) conditions.push(conditionRow(c, ord, true));
   });
-  const undetermined: ConditionRow[] = (pack.undeterminedSubsidies ?? []).flatMap((rule, ord) =>
-    rule.identities.map((c) => ({
-      ord,
-      category: c.category,
-      gradeMin: c.gradeMin ?? null,
-      gradeMax: c.gradeMax ?? null,
-      kinds: c.kinds ? [...c.kinds] : null,
-      formerlyPoor: c.formerlyPoor ?? null,
-      riskEliminated: c.riskEliminated ?? null,
-      excludes: false,
-    })),
+  const undetermined = (pack.undeterminedSubsidies ?? []).flatMap((rule, ord) =>
+    rule.identities.map((c) => conditionRow(c, ord, false)),
   );
   return {
     rules,
@@ -86,5 +63,18 @@ export function compileRules(resolved: ResolvedPack): CompiledRules {
     undetermined,
     defaultTier: contribution.defaultTier.tier,
     defaultTierFen: tierFen(contribution.defaultTier.tier),
+  };
+}
+
+function conditionRow(c: IdentityCondition, ord: number, excludes: boolean): ConditionRow {
+  return {
+    ord,
+    category: c.category,
+    gradeMin: c.gradeMin ?? null,
+    gradeMax: c.gradeMax ?? null,
+    kinds: c.kinds ? [...c.kinds] : null,
+    formerlyPoor: c.formerlyPoor ?? null,
+    riskEliminated: c.riskEliminated ?? null,
+    excludes,
   };
 }

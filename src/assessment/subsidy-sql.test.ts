@@ -5,24 +5,13 @@ import { KyselyPGlite } from 'kysely-pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assess } from '../policy/assess.js';
 import { shippedPacks } from '../policy/pack-loader.js';
-import type { Identity } from '../policy/request.schema.js';
 import { isError } from '../policy/result.js';
-import { DISABILITY_KINDS, IDENTITY_CODES } from '../policy/vocabulary.js';
+import { identityArb } from '../test-support/arbitraries.js';
 import { compileRules } from './rule-rows.js';
 import { subsidyQuery } from './subsidy-sql.js';
 
 // One source of truth: the set-based statement must give every person exactly what the one-person
 // engine gives, over thousands of generated persons with random identity sets, for every seed pack.
-const identityArb: fc.Arbitrary<Identity> = fc.record(
-  {
-    category: fc.constantFrom(...IDENTITY_CODES),
-    grade: fc.integer({ min: 1, max: 4 }),
-    kind: fc.constantFrom(...DISABILITY_KINDS),
-    formerlyPoor: fc.boolean(),
-    riskEliminated: fc.boolean(),
-  },
-  { requiredKeys: ['category'] },
-);
 
 let db: Kysely<unknown>;
 beforeAll(async () => {

@@ -12,6 +12,13 @@ import type { CompiledRules } from './rule-rows.js';
  *   undetermined (a subsidy without an amount applies and the determined ones leave something to pay:
  *   the one-person engine answers NOT_COVERED for exactly these people).
  */
+/** Identity i meets condition c: the attribute tests of matchesCondition in src/policy/subsidy.ts. */
+const MATCHES = sql`(c.grade_min IS NULL OR i.grade >= c.grade_min)
+  AND (c.grade_max IS NULL OR i.grade <= c.grade_max)
+  AND (c.kinds IS NULL OR i.kind = ANY (c.kinds))
+  AND (c.formerly_poor IS NULL OR COALESCE(i.formerly_poor, false) = c.formerly_poor)
+  AND (c.risk_eliminated IS NULL OR i.risk_eliminated = c.risk_eliminated)`;
+
 export function subsidyQuery(
   compiled: CompiledRules,
   identities: RawBuilder<unknown>,
@@ -46,11 +53,7 @@ export function subsidyQuery(
       SELECT i.person_id, i.identity_id, i.category, c.ord, c.excludes
       FROM ids i
       JOIN cond_rows c ON c.category = i.category
-        AND (c.grade_min IS NULL OR i.grade >= c.grade_min)
-        AND (c.grade_max IS NULL OR i.grade <= c.grade_max)
-        AND (c.kinds IS NULL OR i.kind = ANY (c.kinds))
-        AND (c.formerly_poor IS NULL OR COALESCE(i.formerly_poor, false) = c.formerly_poor)
-        AND (c.risk_eliminated IS NULL OR i.risk_eliminated = c.risk_eliminated)
+        AND ${MATCHES}
     ),
     eligible AS (
       -- Per person and rule: matched by some identity and excluded by none (grouping, not NOT EXISTS
@@ -62,11 +65,7 @@ export function subsidyQuery(
     ),
     und AS (
       SELECT DISTINCT i.person_id FROM ids i JOIN und_rows c ON c.category = i.category
-        AND (c.grade_min IS NULL OR i.grade >= c.grade_min)
-        AND (c.grade_max IS NULL OR i.grade <= c.grade_max)
-        AND (c.kinds IS NULL OR i.kind = ANY (c.kinds))
-        AND (c.formerly_poor IS NULL OR COALESCE(i.formerly_poor, false) = c.formerly_poor)
-        AND (c.risk_eliminated IS NULL OR i.risk_eliminated = c.risk_eliminated)
+        AND ${MATCHES}
     ),
     best AS (
       SELECT DISTINCT ON (e.person_id) e.person_id, e.category, r.rule_id, r.amount_fen, r.tier, r.tier_fen, r.funding_source

@@ -107,3 +107,20 @@ export async function danglingReferences(db: Db): Promise<(CheckPerson & { probl
     ORDER BY p.id`.execute(db);
   return r.rows;
 }
+
+/**
+ * Deceased or moved-out persons still active elsewhere: a department still certifies them (an open
+ * identity), or they still hold a current assessment.
+ */
+export async function inactiveStillActive(db: Db): Promise<(CheckPerson & { problem: string })[]> {
+  const r = await sql<CheckPerson & { problem: string }>`
+    SELECT ${sql.raw(P)}, 'identity' AS problem
+    FROM persons p LEFT JOIN households h ON h.id = p.household_id
+    WHERE p.status <> 'active' AND EXISTS (SELECT 1 FROM person_identities i WHERE i.person_id = p.id AND i.valid_to IS NULL)
+    UNION ALL
+    SELECT ${sql.raw(P)}, 'assessment' AS problem
+    FROM persons p LEFT JOIN households h ON h.id = p.household_id
+    WHERE p.status <> 'active' AND EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = p.id AND a.status = 'assessed')
+    ORDER BY 1, 7`.execute(db);
+  return r.rows;
+}

@@ -54,3 +54,27 @@ describeEachDatabase('checkRegistry', (getDb) => {
     expect(findings.find((f) => f.code === 'household_many_heads')?.message).toBe('户号 H3 有 2 个户主');
   });
 });
+
+describeEachDatabase('checkRegistry: inactive persons still active elsewhere', (getDb) => {
+  it('reports a deceased person a department still certifies or who is still assessed', async () => {
+    const db = getDb().db;
+    await sql`INSERT INTO regions (code, name, level, county_code) VALUES
+      ('130802', '双桥区', 3, '130802'), ('130802001001', '东关村', 5, '130802')`.execute(db);
+    await sql`INSERT INTO persons (id, county_code, doc_type, doc_no, name, residence_village, status) VALUES
+      (1, '130802', 'resident_id', ${A}, '李四', '130802001001', 'deceased'),
+      (2, '130802', 'resident_id', ${B1}, '王五', '130802001001', 'moved_out'),
+      (3, '130802', 'resident_id', ${B2}, '赵六', '130802001001', 'active')`.execute(db);
+    await sql`INSERT INTO person_identities (county_code, person_id, category, department, valid_from) VALUES
+      ('130802', 1, 'dibao', 'civil_affairs', '2024-01-01'), ('130802', 3, 'dibao', 'civil_affairs', '2024-01-01')`.execute(
+      db,
+    );
+    await sql`INSERT INTO assessments (county_code, year, person_id, run_id, pack_id, pack_hash, status, standard_fen, subsidy_fen, payable_fen)
+      VALUES ('130802', 2025, 2, 1, '130802-2025', 'h', 'assessed', 40000, 0, 40000)`.execute(db);
+    const findings = (await checkRegistry(db)).filter((f) => f.code.startsWith('inactive_'));
+    expect(findings.map((f) => [f.code, f.persons[0]!.name])).toEqual([
+      ['inactive_still_certified', '李四'],
+      ['inactive_still_assessed', '王五'],
+    ]);
+    expect(findings[0]!.message).toContain('已死亡，但仍有部门认定的有效身份');
+  });
+});

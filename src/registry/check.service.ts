@@ -5,6 +5,7 @@ import {
   danglingReferences,
   fifteenDigitIds,
   householdHeadProblems,
+  inactiveStillActive,
   personsByDocNos,
   sameExceptCheckDigit,
   sameNameAndBirth,
@@ -20,7 +21,9 @@ export type FindingCode =
   | 'household_many_heads'
   | 'household_head_not_active'
   | 'dangling_household'
-  | 'unknown_village';
+  | 'unknown_village'
+  | 'inactive_still_certified'
+  | 'inactive_still_assessed';
 
 export interface Finding {
   code: FindingCode;
@@ -103,6 +106,23 @@ export async function checkRegistry(
         : {
             code: 'unknown_village',
             message: `${who(p)} 的居住村（社区）不在区划表中`,
+            persons: people([p]),
+          },
+    );
+  }
+  const STATUS_NAMES: Record<string, string> = { deceased: '已死亡', moved_out: '已迁出' };
+  for (const p of await inactiveStillActive(db)) {
+    const status = STATUS_NAMES[p.status] ?? p.status;
+    findings.push(
+      p.problem === 'identity'
+        ? {
+            code: 'inactive_still_certified',
+            message: `${who(p)} ${status}，但仍有部门认定的有效身份，请通知认定部门核减`,
+            persons: people([p]),
+          }
+        : {
+            code: 'inactive_still_assessed',
+            message: `${who(p)} ${status}，但仍有有效的核定记录，请重新核定`,
             persons: people([p]),
           },
     );

@@ -135,6 +135,26 @@ const NEXT_STEPS: readonly { path: string[]; example: string; what: string }[] =
   { path: ['assess'], example: 'canbao assess --help', what: '核定个人缴费（含逐步说明）' },
   { path: ['registry', 'import'], example: 'canbao registry import 花名册.xlsx', what: '导入参保人员花名册' },
   {
+    path: ['registry', 'village'],
+    example: 'canbao registry village 430502001001',
+    what: '一个村（社区）的住户和人员',
+  },
+  {
+    path: ['identities', 'import'],
+    example: 'canbao identities import 名单.csv --department 民政 --county 430502',
+    what: '导入部门困难群众名单',
+  },
+  {
+    path: ['assess-region'],
+    example: 'canbao assess-region 430502 2025',
+    what: '核定双清区全部人员的个人应缴',
+  },
+  {
+    path: ['assessment', 'what-if'],
+    example: 'canbao assessment what-if 430502 2025 --set subsidies.dibao-half.amount.percent=60',
+    what: '政策试算：低保资助改为60%',
+  },
+  {
     path: ['demo'],
     example: 'canbao demo --persons 100000 --out 演示文件',
     what: '生成演示花名册和部门名单文件，可用来试导入',
@@ -168,8 +188,9 @@ async function start(program: Command, o: { persons: string; seed: string }): Pr
   out('接下来可以试试：');
   const steps = NEXT_STEPS.filter((s) => hasCommand(program, s.path));
   const width = Math.max(...steps.map((s) => displayWidth(s.example)));
-  for (const s of steps) out(`  ${padEnd(s.example, width)}  # ${s.what}`);
-  out(`  ${padEnd('canbao --help', width)}  # 全部命令`);
+  // A new user has canbao only inside the project, so the examples are given as `npx canbao …`.
+  for (const s of steps) out(`  npx ${padEnd(s.example, width)}  # ${s.what}`);
+  out(`  npx ${padEnd('canbao --help', width)}  # 全部命令`);
 }
 
 export function registerDemoCommands(program: Command): void {

@@ -158,6 +158,11 @@ export function registerAssessRegionCommands(program: Command): void {
       );
       if (opts.json) return printJson(r);
       print(`试算：${opts.set.join('；')}（不保存）`);
+      if (r.before.totals.persons === 0) {
+        print(
+          `提示：${region} ${y} 年度尚未核定，"现行"一栏为 0；请先运行 canbao assess-region ${region} ${y}。`,
+        );
+      }
       const sources = [
         ...new Set([...r.before.bySource, ...r.after.bySource].map((s) => s.fundingSource)),
       ].sort();

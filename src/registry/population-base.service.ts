@@ -12,7 +12,7 @@ import {
   upsertPopulation,
 } from './population-base.repository.js';
 import { getRegion } from './regions.repository.js';
-import { headerOutcome, type ImportReport, MAX_ISSUES } from './regions.service.js';
+import { headerOutcome, type ImportReport, startReport } from './regions.service.js';
 import { parseRegionCode } from './regions-code.js';
 import { type ColumnSpec, CsvHeaderError, readCsvRecords } from './regions-csv.js';
 
@@ -57,26 +57,7 @@ export async function importPopulation(
   if (yearProblem)
     throw new OutcomeError([{ severity: 'error', code: 'year', expression: '--year', message: yearProblem }]);
   const source = options.source ?? label;
-  const report: ImportReport = {
-    rows: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    rejected: 0,
-    applied: true,
-    issues: [],
-  };
-  const reject = (line: number, column: string, message: string, code = 'invalid') => {
-    report.rejected++;
-    if (report.issues.length < MAX_ISSUES) {
-      report.issues.push({
-        severity: 'error',
-        code,
-        expression: `${label} 第 ${line} 行 ${column}`,
-        message,
-      });
-    }
-  };
+  const { report, reject } = startReport(label);
   const firstLineOf = new Map<string, number>();
 
   try {

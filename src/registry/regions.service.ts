@@ -91,17 +91,11 @@ function csvField(value: string | number | null): string {
 
 class StrictRollback extends Error {}
 
-/**
- * Import a 统计用区划代码 CSV (path, or { text } for tests). Level, parent and county come from
- * the code. Rows are validated one by one; rows whose parent is neither in the file nor already
- * known are rejected too. Safe to run again: rows are upserted by code.
- */
-export async function importRegions(
-  handle: DatabaseHandle,
-  source: string | { text: string },
-  options: RegionImportOptions = {},
-): Promise<ImportReport> {
-  const label = options.label ?? (typeof source === 'string' ? basename(source) : '输入');
+/** An empty report and the function that records a rejected row in it (first MAX_ISSUES kept). */
+export function startReport(label: string): {
+  report: ImportReport;
+  reject: (line: number, column: string, message: string, code?: string) => void;
+} {
   const report: ImportReport = {
     rows: 0,
     inserted: 0,
@@ -122,6 +116,21 @@ export async function importRegions(
       });
     }
   };
+  return { report, reject };
+}
+
+/**
+ * Import a 统计用区划代码 CSV (path, or { text } for tests). Level, parent and county come from
+ * the code. Rows are validated one by one; rows whose parent is neither in the file nor already
+ * known are rejected too. Safe to run again: rows are upserted by code.
+ */
+export async function importRegions(
+  handle: DatabaseHandle,
+  source: string | { text: string },
+  options: RegionImportOptions = {},
+): Promise<ImportReport> {
+  const label = options.label ?? (typeof source === 'string' ? basename(source) : '输入');
+  const { report, reject } = startReport(label);
   const firstLineOf = new Map<string, number>();
 
   async function* stageCsv(): AsyncGenerator<string> {

@@ -19,6 +19,7 @@ import { maskId, parseIdDocument } from '../registry/id-document.js';
 import { EXCLUSION_NAMES, type SourceTotal } from './assess-region.repository.js';
 import { type AssessmentChange, assessRegion, resolveScope, whatIf } from './assess-region.service.js';
 import { type LedgerDimension, ledger } from './ledger.repository.js';
+import { personRequest } from './person-request.repository.js';
 import { writeTaxExport } from './tax-export.js';
 
 const sourceName = (s: string) => FUNDING_SOURCE_NAMES[s as FundingSource] ?? s;
@@ -34,12 +35,14 @@ const year = (y: string) => {
 
 function changesTable(changes: AssessmentChange[]): string {
   return table(
-    ['证件号码', '姓名', '原应缴', '现应缴', '原身份', '现身份'],
+    ['证件号码', '姓名', '原应缴', '现应缴', '已缴', '应退', '原身份', '现身份'],
     changes.map((c) => [
       maskId(c.docNo),
       c.name,
       c.oldStatus === 'assessed' ? formatYuan(c.oldPayableFen) : '不参保',
       c.newStatus === 'assessed' ? formatYuan(c.newPayableFen) : '不参保',
+      formatYuan(c.paidFen),
+      c.refundDueFen > 0 ? formatYuan(c.refundDueFen) : '',
       categoryName(c.oldCategory),
       categoryName(c.newCategory),
     ]),
@@ -87,6 +90,11 @@ export function registerAssessRegionCommands(program: Command): void {
         `缴费标准合计 ${formatYuan(t.standardFen)}，资助合计 ${formatYuan(t.subsidyFen)}，个人应缴合计 ${formatYuan(t.payableFen)}`,
       );
       print(`本次新增 ${r.inserted} 人，核定结果变化 ${r.changed} 人`);
+      if (r.refundDue.persons > 0) {
+        print(
+          `其中已缴费多于现应缴、应退费 ${r.refundDue.persons} 人，共 ${formatYuan(r.refundDue.amountFen)}（按政策包退费规则办理）`,
+        );
+      }
       if (r.bySource.length) print(`\n资助按资金来源：\n${sourcesTable(r.bySource)}`);
       if (r.changes.length)
         print(`\n核定结果有变化的人员（前 ${r.changes.length} 名）：\n${changesTable(r.changes)}`);
@@ -207,44 +215,12 @@ export function registerAssessRegionCommands(program: Command): void {
       const parsed = parseIdDocument(raw);
       const docNo = parsed.ok ? parsed.doc.docNo : raw.trim();
       const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
-      const person = await withDatabase(async (db) => {
-        const p = await sql<{
-          id: number;
-          county_code: string;
-          name: string;
-        }>`SELECT id, county_code, name FROM persons WHERE doc_no = ${docNo}`.execute(db.db);
-        const row = p.rows[0];
-        if (!row) return undefined;
-        const ids = await sql<{
-          category: string;
-          grade: number | null;
-          kind: string | null;
-          formerly_poor: boolean | null;
-          risk_eliminated: boolean | null;
-          valid_from: string;
-        }>`
-          SELECT category, grade, kind, formerly_poor, risk_eliminated, valid_from FROM person_identities
-          WHERE person_id = ${row.id} AND valid_from <= ${asOf}::date AND (valid_to IS NULL OR valid_to >= ${asOf}::date) ORDER BY id`.execute(
-          db.db,
-        );
-        return { ...row, identities: ids.rows };
-      });
-      if (!person)
+      const found = await withDatabase((db) => personRequest(db, docNo, year(y), asOf));
+      if (!found)
         throw new OutcomeError([
           { severity: 'error', code: 'no-person', expression: docNo, message: '一人一档中没有此人' },
         ]);
-      const request = {
-        region: person.county_code,
-        year: year(y),
-        identities: person.identities.map((i) => ({
-          category: i.category,
-          ...(i.grade !== null ? { grade: i.grade } : {}),
-          ...(i.kind !== null ? { kind: i.kind } : {}),
-          ...(i.formerly_poor !== null ? { formerlyPoor: i.formerly_poor } : {}),
-          ...(i.risk_eliminated !== null ? { riskEliminated: i.risk_eliminated } : {}),
-          certifiedOn: i.valid_from,
-        })),
-      };
+      const { person, request } = found;
       print(`${person.name}（${maskId(docNo)}）`);
       print(renderExplanation(assess(request, shippedPacks()), 0));
     });

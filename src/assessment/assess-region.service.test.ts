@@ -113,6 +113,9 @@ describeEachDatabase('region-year assessment', (getDb) => {
     expect([again.inserted, again.changed]).toEqual([0, 0]);
     // 居民0 (person 1, 低保-free) is certified 特困 from 2024-10-01: full subsidy at the low tier.
     const person = sets.findIndex((ids, i) => i % 97 !== 0 && i % 89 !== 0 && ids.length === 0);
+    // They paid the full 400 yuan in October; the new identity turns that into a refund due.
+    await sql`INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, pack_hash)
+      VALUES ('512022', 2025, ${person + 1}, 40000, '2024-10-10', 'wechat', 'WX-refund', 'h')`.execute(db.db);
     await sql`INSERT INTO person_identities (county_code, person_id, category, department, valid_from)
       VALUES ('512022', ${person + 1}, 'tekun', 'civil_affairs', '2024-10-01')`.execute(db.db);
     const r = await assessRegion(db, packs, { region: '512022', year: 2025, asOf: AS_OF });
@@ -124,8 +127,11 @@ describeEachDatabase('region-year assessment', (getDb) => {
         newPayableFen: 0,
         oldCategory: null,
         newCategory: 'tekun',
+        paidFen: 40000,
+        refundDueFen: 40000,
       }),
     ]);
+    expect(r.refundDue).toEqual({ persons: 1, amountFen: 40000 });
     // Certified after the day the assessment speaks for: not counted yet.
     await sql`INSERT INTO person_identities (county_code, person_id, category, department, valid_from)
       VALUES ('512022', ${person + 2}, 'tekun', 'civil_affairs', '2024-12-01')`.execute(db.db);

@@ -34,6 +34,9 @@ export interface AssessmentChange {
   newPayableFen: number;
   oldCategory: string | null;
   newCategory: string | null;
+  /** Paid for the year so far, and what is now owed back (paid more than the new amount). */
+  paidFen: number;
+  refundDueFen: number;
 }
 
 export interface AssessRegionResult {
@@ -45,6 +48,8 @@ export interface AssessRegionResult {
   exclusions: Record<string, number>;
   inserted: number;
   changed: number;
+  /** Everyone in this run who has paid more than they now owe. */
+  refundDue: { persons: number; amountFen: number };
   changes: AssessmentChange[];
 }
 
@@ -129,18 +134,37 @@ export async function assessRegion(
       exclusions,
       inserted,
       changed,
+      refundDue: await refundsDue(tx, runId),
       changes: await changesOf(tx, runId, 200),
     };
   });
+}
+
+async function refundsDue(tx: DbSession, runId: number): Promise<{ persons: number; amountFen: number }> {
+  const { rows } = await sql<{ persons: number; amount: string | number }>`
+    SELECT count(*)::int AS persons, COALESCE(sum(due), 0)::bigint AS amount FROM (
+      SELECT GREATEST(pay.paid - CASE WHEN c.new_status = 'assessed' THEN c.new_payable_fen ELSE 0 END, 0) AS due
+      FROM assessment_changes c
+      JOIN (SELECT person_id, year, sum(amount_fen) AS paid FROM payments GROUP BY person_id, year) pay
+        ON pay.person_id = c.person_id AND pay.year = c.year
+      WHERE c.run_id = ${runId}
+    ) d WHERE due > 0`.execute(tx.db);
+  return { persons: rows[0]!.persons, amountFen: Number(rows[0]!.amount) };
 }
 
 export async function changesOf(tx: DbSession, runId: number, limit: number): Promise<AssessmentChange[]> {
   const { rows } = await sql<AssessmentChange>`
     SELECT p.doc_no AS "docNo", p.name, c.old_status AS "oldStatus", c.new_status AS "newStatus",
       c.old_payable_fen AS "oldPayableFen", c.new_payable_fen AS "newPayableFen",
-      c.old_category AS "oldCategory", c.new_category AS "newCategory"
+      c.old_category AS "oldCategory", c.new_category AS "newCategory",
+      COALESCE(pay.paid, 0)::int AS "paidFen",
+      GREATEST(COALESCE(pay.paid, 0) - CASE WHEN c.new_status = 'assessed' THEN c.new_payable_fen ELSE 0 END, 0)::int AS "refundDueFen"
     FROM assessment_changes c JOIN persons p ON p.id = c.person_id
-    WHERE c.run_id = ${runId} ORDER BY p.doc_no LIMIT ${limit}`.execute(tx.db);
+    LEFT JOIN (SELECT person_id, sum(amount_fen) AS paid FROM payments WHERE year = (SELECT year FROM assessment_runs WHERE id = ${runId}) GROUP BY person_id) pay ON pay.person_id = c.person_id
+    WHERE c.run_id = ${runId}
+    -- People owed a refund first: they need a decision.
+    ORDER BY (COALESCE(pay.paid, 0) > CASE WHEN c.new_status = 'assessed' THEN c.new_payable_fen ELSE 0 END) DESC, p.doc_no
+    LIMIT ${limit}`.execute(tx.db);
   return rows;
 }
 
@@ -182,11 +206,15 @@ export async function whatIf(
       };
       const diff = sql`FROM new_assess n JOIN assessments a ON a.county_code = n.county_code AND a.year = ${scope.year}
         AND a.person_id = n.person_id JOIN persons p ON p.id = n.person_id
+        LEFT JOIN (SELECT person_id, sum(amount_fen) AS paid FROM payments WHERE year = ${scope.year} GROUP BY person_id) pay
+          ON pay.person_id = n.person_id
         WHERE (a.status, a.payable_fen, a.category) IS DISTINCT FROM (n.status, n.payable_fen, n.category)`;
       const count = await sql<{ n: number }>`SELECT count(*)::int AS n ${diff}`.execute(tx.db);
       const people = await sql<AssessmentChange>`
         SELECT p.doc_no AS "docNo", p.name, a.status AS "oldStatus", n.status AS "newStatus", a.payable_fen AS "oldPayableFen",
-          n.payable_fen AS "newPayableFen", a.category AS "oldCategory", n.category AS "newCategory"
+          n.payable_fen AS "newPayableFen", a.category AS "oldCategory", n.category AS "newCategory",
+          COALESCE(pay.paid, 0)::int AS "paidFen",
+          GREATEST(COALESCE(pay.paid, 0) - CASE WHEN n.status = 'assessed' THEN n.payable_fen ELSE 0 END, 0)::int AS "refundDueFen"
         ${diff} ORDER BY p.doc_no LIMIT 200`.execute(tx.db);
       throw new Rollback({
         pack: { id: overlay.pack.id, hash: overlay.hash },

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAssessCommands } from '../assessment/assess.commands.js';
 import { registerAssessRegionCommands } from '../assessment/assess-region.commands.js';
+import { registerCollectionCommands } from '../collection/collection.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
 import { registerIdentitiesCommands } from '../identities/identities.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     registerDemoCommands,
     registerIdentitiesCommands,
     registerAssessRegionCommands,
+    registerCollectionCommands,
   ]) {
     register(program);
   }

@@ -203,6 +203,12 @@ async function copyOnClient(
 
 function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: serverTypes });
+  // An idle pooled connection can be cut by the server (restart, admin command). pg reports that as
+  // an 'error' event, which would crash the process if nobody listened; the pool replaces the
+  // connection on next use, and queries in flight fail with their own error.
+  pool.on('error', (err) => {
+    if (process.env.CANBAO_DEBUG) process.stderr.write(`数据库空闲连接断开：${err.message}\n`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return {
     db,

@@ -7,6 +7,7 @@ import * as m002 from './002_persons.js';
 import * as m010 from './010_identities.js';
 import * as m011 from './011_assessments.js';
 import * as m012 from './012_assessment_review.js';
+import * as m013 from './013_payments.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   { id: '010_identities', ...m010 },
   { id: '011_assessments', ...m011 },
   { id: '012_assessment_review', ...m012 },
+  { id: '013_payments', ...m013 },
 ];

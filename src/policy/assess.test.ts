@@ -146,3 +146,13 @@ describe('findings from the seed cases', () => {
     expect(r).toMatchObject({ standardFen: 40000, waitingDays: 0, benefitStart: '2025-01-01' });
   });
 });
+
+describe('a rejected payment', () => {
+  it('does not read as if benefits followed from it (Q3)', () => {
+    const r = ok({ region: '130802', year: 2025, identities: [], paymentDate: '2024-09-27' });
+    expect(r.accepted).toBe(false);
+    expect(r.explanation.at(-1)!.text).toMatch(
+      /^本次缴费不予受理；在集中征缴期的业务期内缴费的，待遇享受期为/,
+    );
+  });
+});

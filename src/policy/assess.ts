@@ -353,7 +353,9 @@ export function assessWith(req: AssessRequest, resolved: ResolvedPack): Assessme
     } else {
       step(
         'benefit',
-        `集中征缴期内缴费，待遇享受期为${formatDateZh(start)}至${formatDateZh(end)}。`,
+        rejection
+          ? `本次缴费不予受理；在集中征缴期的业务期内缴费的，待遇享受期为${formatDateZh(start)}至${formatDateZh(end)}。`
+          : `集中征缴期内缴费，待遇享受期为${formatDateZh(start)}至${formatDateZh(end)}。`,
         benefit.cite,
       );
     }

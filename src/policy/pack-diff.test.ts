@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../cli/main.js';
+import { runCli } from '../test-support/cli.js';
 import { diffPacks, renderDiff } from './pack-diff.js';
 import { PACK_DIR, PackRegistry, shippedPacks } from './pack-loader.js';
 
@@ -10,20 +10,6 @@ const diff = (a: string, b: string, registry = packs) =>
   diffPacks(registry.get(a)!, registry.get(b)!, registry);
 const texts = (d: ReturnType<typeof diffPacks>, key: string) =>
   d.sections.find((s) => s.key === key)?.changes.map((c) => c.text) ?? [];
-
-async function runCli(...args: string[]): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    await buildProgram().exitOverride().parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
 
 const read = (name: string) => readFileSync(join(PACK_DIR, name), 'utf8');
 /** 双清 with one edit, loaded beside the national defaults it extends. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../cli/main.js';
+import { runCli } from '../test-support/cli.js';
 import { OutcomeError } from './outcome.js';
 import { shippedPacks } from './pack-loader.js';
 import { renderSummary, summarizePack, windowsText } from './pack-summary.js';
@@ -8,21 +8,6 @@ const packs = shippedPacks();
 const summaryText = (id: string) => renderSummary(summarizePack(packs.get(id)!, packs));
 const rowFor = (id: string, who: string) =>
   summarizePack(packs.get(id)!, packs).subsidies.find((r) => r.identities.includes(who));
-
-/** Run `canbao ...` in-process and return what it wrote to stdout. */
-async function runCli(...args: string[]): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    await buildProgram().exitOverride().parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
 
 afterEach(() => vi.restoreAllMocks());
 

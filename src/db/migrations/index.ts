@@ -8,6 +8,7 @@ import * as m010 from './010_identities.js';
 import * as m011 from './011_assessments.js';
 import * as m012 from './012_assessment_review.js';
 import * as m013 from './013_payments.js';
+import * as m014 from './014_enrollment.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   { id: '011_assessments', ...m011 },
   { id: '012_assessment_review', ...m012 },
   { id: '013_payments', ...m013 },
+  { id: '014_enrollment', ...m014 },
 ];

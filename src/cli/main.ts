@@ -4,6 +4,7 @@ import { registerAssessCommands } from '../assessment/assess.commands.js';
 import { registerAssessRegionCommands } from '../assessment/assess-region.commands.js';
 import { registerCollectionCommands } from '../collection/collection.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
+import { registerServeCommands } from '../http/serve.commands.js';
 import { registerIdentitiesCommands } from '../identities/identities.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { registerPolicyCommands } from '../policy/policy.commands.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     registerIdentitiesCommands,
     registerAssessRegionCommands,
     registerCollectionCommands,
+    registerServeCommands,
   ]) {
     register(program);
   }

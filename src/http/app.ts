@@ -4,13 +4,22 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAssessRoutes } from '../assessment/assess.routes.js';
+import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler, HttpError, notFoundHandler } from './errors.js';
 
 export interface AppDeps {
   packs: PackRegistry;
+  /** The database; routes that need it answer 503 when the app was built without one. */
+  db?: DatabaseHandle;
   logger?: boolean;
+}
+
+/** The database for a route, or a clear 503 when this app has none (policy-only tests). */
+export function needDb(deps: AppDeps): DatabaseHandle {
+  if (!deps.db) throw new HttpError(503, 'NO_DATABASE', '服务未连接数据库');
+  return deps.db;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

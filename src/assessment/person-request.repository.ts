@@ -1,7 +1,10 @@
 // A registered person as a one-person assessment request: their county and the identities valid on
-// the day, in the order they were recorded (the same order the set-based path uses).
+// the day, in the order they were recorded (the same order the set-based path uses). Given the
+// packs, also what enrolment needs: birth date, special-case event, lapse and paid-back years.
 import { sql } from 'kysely';
+import { enrollmentContext } from '../collection/enrollment-context.repository.js';
 import type { DbSession } from '../db/connection.js';
+import type { PackRegistry } from '../policy/pack-loader.js';
 import type { AssessRequest } from '../policy/request.schema.js';
 
 export interface RegisteredPerson {
@@ -10,6 +13,9 @@ export interface RegisteredPerson {
   name: string;
   status: string;
   employeeInsurance: boolean;
+  insuredElsewhere: string | null;
+  householdId: number | null;
+  birthDate: string | null;
 }
 
 export async function personRequest(
@@ -17,6 +23,7 @@ export async function personRequest(
   docNo: string,
   year: number,
   asOf: string,
+  packs?: PackRegistry,
 ): Promise<{ person: RegisteredPerson; request: AssessRequest } | undefined> {
   const p = await sql<{
     id: number;
@@ -24,10 +31,12 @@ export async function personRequest(
     name: string;
     status: string;
     employee_insurance: boolean;
+    insured_elsewhere: string | null;
+    household_id: number | null;
+    birth_date: string | null;
   }>`
-    SELECT id, county_code, name, status, employee_insurance FROM persons WHERE doc_no = ${docNo}`.execute(
-    tx.db,
-  );
+    SELECT id, county_code, name, status, employee_insurance, insured_elsewhere, household_id, birth_date
+    FROM persons WHERE doc_no = ${docNo}`.execute(tx.db);
   const row = p.rows[0];
   if (!row) return undefined;
   const ids = await sql<{
@@ -41,7 +50,17 @@ export async function personRequest(
     SELECT category, grade, kind, formerly_poor, risk_eliminated, valid_from FROM person_identities
     WHERE person_id = ${row.id} AND valid_from <= ${asOf}::date AND (valid_to IS NULL OR valid_to >= ${asOf}::date)
     ORDER BY id`.execute(tx.db);
+  const context = packs
+    ? await enrollmentContext(
+        tx,
+        { id: row.id, countyCode: row.county_code, birthDate: row.birth_date },
+        year,
+        asOf,
+        packs,
+      )
+    : {};
   const request = {
+    ...context,
     region: row.county_code,
     year,
     identities: ids.rows.map((i) => ({
@@ -60,6 +79,9 @@ export async function personRequest(
       name: row.name,
       status: row.status,
       employeeInsurance: row.employee_insurance,
+      insuredElsewhere: row.insured_elsewhere,
+      householdId: row.household_id,
+      birthDate: row.birth_date,
     },
     request,
   };

@@ -1,17 +1,22 @@
 // Recording a payment: idempotent on the channel's transaction or receipt number, checked against
 // what the person owes on that day by the same engine as `canbao assess` (business windows, late
-// enrolment, special cases), and never two payments for one person-year.
+// enrolment, waiting periods from the enrolment history, special cases), never two payments for one
+// person-year, and an accepted payment enrols the person with the benefit period the engine gives.
+// A wrong amount is refused at a counter; money that already arrived through a channel is held for
+// review instead (onWrongAmount: 'hold'), never silently accepted or lost.
 import { sql } from 'kysely';
 import { personRequest } from '../assessment/person-request.repository.js';
+import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { assess } from '../policy/assess.js';
 import { isValidDate } from '../policy/dates.js';
 import { formatYuan } from '../policy/money.js';
-import { OutcomeError } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { isError } from '../policy/result.js';
 import { CHANNEL_CODES, type ChannelCode } from '../policy/vocabulary.js';
-import { parseIdDocument } from '../registry/id-document.js';
+import { enrollmentOf, writeEnrollment } from './enrollment.repository.js';
+import { refuse, refuseIneligible } from './refuse.js';
+import { normaliseDocNo } from './registration.service.js';
 
 export interface PaymentInput {
   docNo: string;
@@ -21,23 +26,26 @@ export interface PaymentInput {
   channel: string;
   /** The channel's transaction or receipt number: the idempotency key. */
   externalNo: string;
+  /** The entrusted agent's code (required for the agent_* channels). */
   agent?: string;
   recordedBy?: string;
+  /** A wrong amount: refuse it (a counter, default) or keep the money and hold it for review (a channel file). */
+  onWrongAmount?: 'refuse' | 'hold';
 }
 
 export interface PaymentResult {
-  status: 'recorded' | 'already_recorded';
+  status: 'recorded' | 'already_recorded' | 'held';
   paymentId: number;
+  /** Why a held payment waits for review. */
+  reviewReason?: string;
+  /** Other years the person must also pay (高阳: a newborn whose first 180 days span two years). */
+  alsoPayYears?: number[];
   personName: string;
   amountFen: number;
   benefitStart: string | null;
   benefitEnd: string | null;
   waitingDays: number;
 }
-
-const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
 
 export async function recordPayment(
   db: DatabaseHandle,
@@ -53,55 +61,108 @@ export async function recordPayment(
   if (!isValidDate(input.paidOn)) refuse('bad-date', 'paidOn', `无效的缴费日期"${input.paidOn}"`);
   const externalNo = input.externalNo.trim();
   if (externalNo === '') refuse('missing-ref', 'externalNo', '须填写交易流水号或收据号');
-  const id = parseIdDocument(input.docNo);
-  const docNo = id.ok ? id.doc.docNo : input.docNo.trim();
+  const docNo = normaliseDocNo(input.docNo);
+  const actor = input.recordedBy ?? 'system';
 
   return db.transaction(async (tx) => {
-    const found = await personRequest(tx, docNo, input.year, input.paidOn);
+    const agent = input.agent?.trim() || undefined;
+    if (input.channel.startsWith('agent_') && !agent)
+      refuse('missing-agent', 'agent', '委托代征渠道须填写代征人员编码');
+    if (agent) await checkAgent(tx, agent);
+    const found = await personRequest(tx, docNo, input.year, input.paidOn, packs);
     if (!found) return refuse('no-person', 'docNo', '一人一档中没有此人，请先参保登记');
     const { person, request } = found;
-    if (person.status !== 'active')
-      refuse(
-        'inactive',
-        'docNo',
-        `${person.name} 已${person.status === 'deceased' ? '死亡' : '迁出'}，不能缴费`,
-      );
-    if (person.employeeInsurance)
-      refuse('employee', 'docNo', `${person.name} 参加职工医保，不能同时参加居民医保`);
+    refuseIneligible(person);
     // One person, one payment per year, even when two agents post at once: serialise per person,
     // then look again. The same transaction number again is answered by the stored payment.
     await sql`SELECT pg_advisory_xact_lock(${person.id})`.execute(tx.db);
     const prior = await storedPayment(tx, input.channel, externalNo);
     if (prior) return sameOrConflict(prior, docNo, input.amountFen);
     const paid = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM payments WHERE person_id = ${person.id} AND year = ${input.year}`.execute(
+      SELECT count(*)::int AS n FROM payments
+      WHERE person_id = ${person.id} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected'`.execute(
       tx.db,
     );
     if (paid.rows[0]!.n > 0)
       refuse('already-paid', 'docNo', `${person.name} ${input.year} 年度已缴费，不能重复缴费`);
+    const enrollment = await enrollmentOf(tx, person.id, input.year);
+    if (enrollment?.status === 'suspended' || enrollment?.status === 'terminated')
+      refuse('ended', 'docNo', `${person.name} ${input.year} 年度参保关系已暂停或终止，不能缴费`);
 
     const outcome = assess({ ...request, paymentDate: input.paidOn }, packs);
     if (isError(outcome)) return refuse(outcome.error.code, outcome.error.path, outcome.error.message);
     if (!outcome.accepted) return refuse(outcome.rejection!.code, 'paidOn', outcome.rejection!.message);
     if (outcome.payableFen === 0)
       refuse('nothing-due', 'amount', `${person.name} ${input.year} 年度个人无需缴费`);
+    let reviewReason: string | undefined;
     if (outcome.payableFen !== input.amountFen) {
-      refuse(
-        'wrong-amount',
-        'amount',
-        `金额不符：${person.name} ${input.paidOn} 应缴 ${formatYuan(outcome.payableFen)}，实收 ${formatYuan(input.amountFen)}`,
-      );
+      reviewReason = `金额不符：${person.name} ${input.paidOn} 应缴 ${formatYuan(outcome.payableFen)}，实收 ${formatYuan(input.amountFen)}`;
+      if (input.onWrongAmount !== 'hold') refuse('wrong-amount', 'amount', reviewReason);
     }
+    const status = reviewReason ? 'review' : 'accepted';
     const inserted = await sql<{ id: number }>`
-      INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, agent, pack_hash, recorded_by)
+      INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, agent, pack_hash,
+        recorded_by, status, review_reason)
       VALUES (${person.countyCode}, ${input.year}, ${person.id}, ${input.amountFen}, ${input.paidOn}, ${input.channel as ChannelCode},
-        ${externalNo}, ${input.agent ?? null}, ${outcome.pack.hash}, ${input.recordedBy ?? null})
+        ${externalNo}, ${agent ?? null}, ${outcome.pack.hash}, ${actor}, ${status}, ${reviewReason ?? null})
       ON CONFLICT (channel, external_no) DO NOTHING RETURNING id`.execute(tx.db);
     const row = inserted.rows[0];
     if (!row) {
       // The number was taken for another person at the same moment (the lock is per person).
       return sameOrConflict((await storedPayment(tx, input.channel, externalNo))!, docNo, input.amountFen);
     }
+    await audit(tx, {
+      actor,
+      action: reviewReason ? 'payment.hold' : 'payment.record',
+      entity: 'payment',
+      entityId: row.id,
+      countyCode: person.countyCode,
+      after: {
+        personId: person.id,
+        year: input.year,
+        amountFen: input.amountFen,
+        paidOn: input.paidOn,
+        channel: input.channel,
+        externalNo,
+        agent: agent ?? null,
+        status,
+        reviewReason: reviewReason ?? null,
+      },
+    });
+    if (reviewReason) {
+      return {
+        status: 'held',
+        paymentId: row.id,
+        reviewReason,
+        personName: person.name,
+        amountFen: input.amountFen,
+        benefitStart: null,
+        benefitEnd: null,
+        waitingDays: 0,
+      };
+    }
+    await writeEnrollment(
+      tx,
+      {
+        countyCode: person.countyCode,
+        year: input.year,
+        personId: person.id,
+        status: 'enrolled',
+        source: 'payment',
+        registeredOn: enrollment?.registered_on ?? input.paidOn,
+        enrolledOn: input.paidOn,
+        paymentId: row.id,
+        benefitStart: outcome.benefitStart,
+        benefitEnd: outcome.benefitEnd,
+        waitingDays: outcome.waitingDays,
+        lapsedYears: request.lapsedYears ?? 0,
+        paidBackYears: request.paidBackYears ?? 0,
+        agentCode: agent ?? null,
+        packHash: outcome.pack.hash,
+        explanation: outcome.explanation,
+      },
+      actor,
+    );
     return {
       status: 'recorded',
       paymentId: row.id,
@@ -110,13 +171,26 @@ export async function recordPayment(
       benefitStart: outcome.benefitStart,
       benefitEnd: outcome.benefitEnd,
       waitingDays: outcome.waitingDays,
+      ...(outcome.alsoPayYears ? { alsoPayYears: outcome.alsoPayYears } : {}),
     };
   });
+}
+
+/** Agent channels need a registered, active agent: their hand-over ledger depends on it. */
+async function checkAgent(tx: DbSession, code: string): Promise<void> {
+  const r = await sql<{
+    name: string;
+    active: boolean;
+  }>`SELECT name, active FROM agents WHERE code = ${code}`.execute(tx.db);
+  const agent = r.rows[0];
+  if (!agent) refuse('no-agent', 'agent', `没有编码为 ${code} 的代征人员，请先用 canbao agent add 登记`);
+  if (!agent!.active) refuse('inactive-agent', 'agent', `代征人员 ${agent!.name}（${code}）已停用`);
 }
 
 interface StoredPayment {
   id: number;
   amount_fen: number;
+  status: string;
   doc_no: string;
   name: string;
 }
@@ -127,7 +201,7 @@ async function storedPayment(
   externalNo: string,
 ): Promise<StoredPayment | undefined> {
   const r = await sql<StoredPayment>`
-    SELECT pay.id, pay.amount_fen, p.doc_no, p.name FROM payments pay JOIN persons p ON p.id = pay.person_id
+    SELECT pay.id, pay.amount_fen, pay.status, p.doc_no, p.name FROM payments pay JOIN persons p ON p.id = pay.person_id
     WHERE pay.channel = ${channel} AND pay.external_no = ${externalNo}`.execute(tx.db);
   return r.rows[0];
 }
@@ -141,7 +215,7 @@ function sameOrConflict(prior: StoredPayment, docNo: string, amountFen: number):
     );
   }
   return {
-    status: 'already_recorded',
+    status: prior.status === 'review' ? 'held' : 'already_recorded',
     paymentId: prior.id,
     personName: prior.name,
     amountFen: prior.amount_fen,

@@ -9,6 +9,7 @@ import * as m011 from './011_assessments.js';
 import * as m012 from './012_assessment_review.js';
 import * as m013 from './013_payments.js';
 import * as m014 from './014_enrollment.js';
+import * as m015 from './015_reconciliation.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   { id: '012_assessment_review', ...m012 },
   { id: '013_payments', ...m013 },
   { id: '014_enrollment', ...m014 },
+  { id: '015_reconciliation', ...m015 },
 ];

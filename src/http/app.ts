@@ -17,7 +17,7 @@ export interface AppDeps {
 }
 
 /** The database for a route, or a clear 503 when this app has none (policy-only tests). */
-export function needDb(deps: AppDeps): DatabaseHandle {
+export function needDb(deps: Pick<AppDeps, 'db'>): DatabaseHandle {
   if (!deps.db) throw new HttpError(503, 'NO_DATABASE', '服务未连接数据库');
   return deps.db;
 }

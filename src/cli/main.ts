@@ -2,7 +2,10 @@
 import { Command } from 'commander';
 import { registerAssessCommands } from '../assessment/assess.commands.js';
 import { registerAssessRegionCommands } from '../assessment/assess-region.commands.js';
+import { registerAgentCommands } from '../collection/agent.commands.js';
 import { registerCollectionCommands } from '../collection/collection.commands.js';
+import { registerHouseholdCommands } from '../collection/household.commands.js';
+import { registerEnrollCommands } from '../collection/enroll.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
 import { registerServeCommands } from '../http/serve.commands.js';
 import { registerIdentitiesCommands } from '../identities/identities.commands.js';
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
     registerIdentitiesCommands,
     registerAssessRegionCommands,
     registerCollectionCommands,
+    registerAgentCommands,
+    registerHouseholdCommands,
+    registerEnrollCommands,
     registerServeCommands,
   ]) {
     register(program);

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { registerAssessCommands } from '../assessment/assess.commands.js';
 import { registerAssessRegionCommands } from '../assessment/assess-region.commands.js';
 import { registerAgentCommands } from '../collection/agent.commands.js';
+import { registerCampaignCommands } from '../collection/campaign.commands.js';
 import { registerCollectionCommands } from '../collection/collection.commands.js';
+import { registerEnrollmentCommands } from '../collection/enrollment-history.commands.js';
 import { registerHouseholdCommands } from '../collection/household.commands.js';
 import { registerEnrollCommands } from '../collection/enroll.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
     registerIdentitiesCommands,
     registerAssessRegionCommands,
     registerCollectionCommands,
+    registerCampaignCommands,
+    registerEnrollmentCommands,
     registerAgentCommands,
     registerHouseholdCommands,
     registerEnrollCommands,

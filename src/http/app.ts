@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAssessRoutes } from '../assessment/assess.routes.js';
+import { registerEnrollmentRoutes } from '../collection/enrollment.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
@@ -40,5 +41,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/health', { schema: { summary: '健康检查', tags: ['系统'] } }, async () => ({ ok: true }));
   registerAssessRoutes(app, deps);
   registerPolicyRoutes(app, deps);
+  registerEnrollmentRoutes(app, deps);
   return app;
 }

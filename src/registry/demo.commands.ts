@@ -110,6 +110,7 @@ async function demoToDatabase(
   out(
     `已导入演示人口 ${result.persons.toLocaleString('en-US')} 人、${result.households.toLocaleString('en-US')} 户` +
       (result.identities === null ? '' : `、困难群众身份 ${result.identities.toLocaleString('en-US')} 条`) +
+      (result.enrollments === null ? '' : `、往年参保记录 ${result.enrollments.toLocaleString('en-US')} 条`) +
       `（种子 ${options.seed}，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`,
   );
 }

@@ -13,9 +13,10 @@ import {
   reserveIds,
   tableExists,
 } from './demo.repository.js';
+import { demoYear, insertDemoHistory } from './enrollment-history.js';
 import { RELATION_NAMES } from './households.js';
 import type { DemoHousehold } from './model.js';
-import { generateHouseholds, type PopulationOptions, planCounties } from './population.js';
+import { DEFAULT_AS_OF, generateHouseholds, type PopulationOptions, planCounties } from './population.js';
 import { PopulationTally } from './summary.js';
 
 /** One CSV field for COPY: null is an unquoted empty field (NULL), '' must be quoted. */
@@ -45,6 +46,8 @@ export interface LoadResult {
   persons: number;
   households: number;
   identities: number | null;
+  /** Enrollment history rows of the years before the demo year (null when the table is absent). */
+  enrollments: number | null;
   tally: PopulationTally;
 }
 
@@ -71,6 +74,7 @@ export async function loadDemoPopulation(
     ]);
   const names = new Map(plan.map((p) => [p.county.code, p.county.name]));
   const withIdentities = await tableExists(handle.db, 'person_identities');
+  const withEnrollments = await tableExists(handle.db, 'enrollments');
   const tally = new PopulationTally();
 
   return handle.transaction(async (tx) => {
@@ -166,6 +170,24 @@ export async function loadDemoPopulation(
     await sql`ANALYZE households`.execute(tx.db);
     await sql`ANALYZE persons`.execute(tx.db);
     if (withIdentities) await sql`ANALYZE person_identities`.execute(tx.db);
-    return { persons: personCount, households: householdCount, identities: identityCount, tally };
+    // Past years from the same seed, computed in the database from the rows just copied.
+    let enrollmentCount: number | null = null;
+    if (withEnrollments) {
+      onProgress?.('往年参保');
+      enrollmentCount = await insertDemoHistory(
+        tx,
+        options.seed,
+        demoYear(options.asOf ?? DEFAULT_AS_OF),
+        base.person,
+      );
+      await sql`ANALYZE enrollments`.execute(tx.db);
+    }
+    return {
+      persons: personCount,
+      households: householdCount,
+      identities: identityCount,
+      enrollments: enrollmentCount,
+      tally,
+    };
   });
 }

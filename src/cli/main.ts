@@ -13,6 +13,7 @@ import { registerServeCommands } from '../http/serve.commands.js';
 import { registerIdentitiesCommands } from '../identities/identities.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { registerPolicyCommands } from '../policy/policy.commands.js';
+import { registerReconcileCommands } from '../reconciliation/reconcile.commands.js';
 import { registerDemoCommands } from '../registry/demo.commands.js';
 import { registerRegionsCommands } from '../registry/regions.commands.js';
 import { registerRegistryCommands } from '../registry/registry.commands.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     registerHouseholdCommands,
     registerEnrollCommands,
     registerServeCommands,
+    registerReconcileCommands,
   ]) {
     register(program);
   }

@@ -8,6 +8,7 @@ import { registerEnrollmentRoutes } from '../collection/enrollment.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
+import { registerReconcileRoutes } from '../reconciliation/reconcile.routes.js';
 import { errorHandler, HttpError, notFoundHandler } from './errors.js';
 
 export interface AppDeps {
@@ -42,5 +43,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAssessRoutes(app, deps);
   registerPolicyRoutes(app, deps);
   registerEnrollmentRoutes(app, deps);
+  registerReconcileRoutes(app, deps);
   return app;
 }

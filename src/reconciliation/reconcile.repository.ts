@@ -1,0 +1,367 @@
+// SQL of the reconciliation: the file's rows staged by COPY, checked and stored set-based, then one
+// classification of every tax row, assessment and local payment of the region-year into a temp
+// table, and the merge of its findings into the differences that earlier runs left open.
+import { type Kysely, sql } from 'kysely';
+import type { DbSession } from '../db/connection.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the reconciliation tables are not in the shared schema type
+type Db = Kysely<any>;
+
+export const CLASSES = [
+  'matched',
+  'paid_not_registered',
+  'paid_not_assessed',
+  'amount_over',
+  'amount_under',
+  'duplicate',
+  'other_region',
+  'unpaid',
+  'local_only',
+] as const;
+export type ReconClass = (typeof CLASSES)[number];
+export type DifferenceClass = Exclude<ReconClass, 'matched'>;
+
+export const CLASS_NAMES: Record<ReconClass, string> = {
+  matched: '一致',
+  paid_not_registered: '已缴费未登记',
+  paid_not_assessed: '已缴费未核定',
+  amount_over: '多缴（应退费）',
+  amount_under: '少缴（应补缴）',
+  duplicate: '重复缴费（应退费）',
+  other_region: '异地缴费',
+  unpaid: '已核定未缴费',
+  local_only: '本地有记录税务无记录',
+};
+
+export const stageTable = (importRunId: number): string => `tax_stage_${importRunId}`;
+export const TAX_STAGE_COLUMNS = [
+  'row_no',
+  'receipt_no',
+  'doc_no',
+  'name',
+  'year',
+  'amount_fen',
+  'paid_on',
+  'channel_text',
+  'channel',
+  'region_text',
+  'county_code',
+] as const;
+
+export interface Scope {
+  region: string;
+  /** County-code prefix of the region ("1406" for 朔州市). */
+  prefix: string;
+  year: number;
+}
+
+export async function findRunByFile(
+  db: Db,
+  scope: Scope,
+  sha256: string,
+): Promise<{ id: number; started_at: Date } | undefined> {
+  const r = await sql<{ id: number; started_at: Date }>`
+    SELECT id, started_at FROM reconciliation_runs
+    WHERE region = ${scope.region} AND year = ${scope.year} AND file_sha256 = ${sha256}
+    ORDER BY id LIMIT 1`.execute(db);
+  return r.rows[0];
+}
+
+export async function createReconRun(
+  db: Db,
+  scope: Scope,
+  o: { asOf: string; importRunId: number; fileName: string; sha256: string; startedBy: string },
+): Promise<number> {
+  const r = await sql<{ id: number }>`
+    INSERT INTO reconciliation_runs (region, year, as_of, import_run_id, file_name, file_sha256, started_by)
+    VALUES (${scope.region}, ${scope.year}, ${o.asOf}, ${o.importRunId}, ${o.fileName}, ${o.sha256}, ${o.startedBy})
+    RETURNING id`.execute(db);
+  return Number(r.rows[0]!.id);
+}
+
+export async function createStage(db: Db, importRunId: number): Promise<void> {
+  await sql`
+    CREATE UNLOGGED TABLE ${sql.table(stageTable(importRunId))} (
+      row_no integer NOT NULL,
+      receipt_no text NOT NULL,
+      doc_no text NOT NULL,
+      name text NOT NULL,
+      year smallint NOT NULL,
+      amount_fen integer NOT NULL,
+      paid_on date NOT NULL,
+      channel_text text,
+      channel text NOT NULL,
+      region_text text,
+      county_code text
+    )`.execute(db);
+}
+
+export async function dropStage(db: Db, importRunId: number): Promise<void> {
+  await sql`DROP TABLE ${sql.table(stageTable(importRunId))}`.execute(db);
+}
+
+/**
+ * Set-based checks of the staged rows: region names resolved to county codes, a receipt number
+ * repeated within the file (the first row stays), and receipt numbers already stored: the same
+ * payment again is known (not new), a different payment under a stored number is rejected.
+ * Returns how many staged rows were already known.
+ */
+export async function checkStage(
+  db: Db,
+  importRunId: number,
+  columns: { receipt: string; region: string },
+): Promise<{ known: number }> {
+  const stage = sql.table(stageTable(importRunId));
+  await sql`
+    UPDATE ${stage} s SET county_code = r.code
+    FROM (SELECT name, min(code) AS code FROM regions WHERE level = 3 GROUP BY name HAVING count(*) = 1) r
+    WHERE s.county_code IS NULL AND s.region_text IS NOT NULL AND r.name = s.region_text`.execute(db);
+  await sql`
+    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code, severity)
+    SELECT ${importRunId}, row_no, ${columns.region}, region_text,
+      '无法识别的行政区划（应为6位区划代码或区县名称），按参保人所在地对账', 'unknown_region', 'warning'
+    FROM ${stage} WHERE county_code IS NULL AND region_text IS NOT NULL`.execute(db);
+  await sql`
+    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
+    SELECT ${importRunId}, s.row_no, ${columns.receipt}, s.receipt_no,
+      '文件内税票号重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
+    FROM (SELECT receipt_no, min(row_no) AS first_row FROM ${stage} GROUP BY receipt_no HAVING count(*) > 1) d
+    JOIN ${stage} s ON s.receipt_no = d.receipt_no AND s.row_no <> d.first_row`.execute(db);
+  await sql`
+    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
+    SELECT ${importRunId}, s.row_no, ${columns.receipt}, s.receipt_no,
+      '此税票号已在此前的对账中用于另一笔缴费（' || t.name || '，' || (t.amount_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
+      'receipt_conflict'
+    FROM ${stage} s JOIN tax_payments t ON t.receipt_no = s.receipt_no
+    WHERE (t.doc_no, t.amount_fen, t.year) IS DISTINCT FROM (s.doc_no, s.amount_fen, s.year)`.execute(db);
+  await sql`
+    DELETE FROM ${stage} s USING import_rejections r
+    WHERE r.run_id = ${importRunId} AND r.row_number = s.row_no AND r.code IN ('duplicate_in_file', 'receipt_conflict')`.execute(
+    db,
+  );
+  const known = await sql`
+    DELETE FROM ${stage} s USING tax_payments t WHERE t.receipt_no = s.receipt_no`.execute(db);
+  await sql`ANALYZE ${stage}`.execute(db);
+  return { known: Number(known.numAffectedRows ?? 0n) };
+}
+
+/** New tax rows into tax_payments, matched to persons by ID number; returns how many. */
+export async function storeTaxRows(db: Db, importRunId: number, year: number): Promise<number> {
+  const stage = sql.table(stageTable(importRunId));
+  const ins = await sql`
+    INSERT INTO tax_payments (receipt_no, import_run_id, row_no, doc_no, name, year, amount_fen, paid_on,
+      channel_text, channel, region_text, county_code, person_id)
+    SELECT s.receipt_no, ${importRunId}, s.row_no, s.doc_no, s.name, s.year, s.amount_fen, s.paid_on,
+      s.channel_text, s.channel, s.region_text, s.county_code,
+      (SELECT min(p.id) FROM persons p WHERE p.doc_no = s.doc_no)
+    FROM ${stage} s`.execute(db);
+  // People registered since an earlier file: their stored tax rows now have a person.
+  await sql`
+    UPDATE tax_payments t SET person_id = p.id FROM persons p
+    WHERE t.person_id IS NULL AND t.year = ${year} AND p.doc_no = t.doc_no`.execute(db);
+  await sql`ANALYZE tax_payments`.execute(db);
+  return Number(ins.numAffectedRows ?? 0n);
+}
+
+/**
+ * Classify the region-year into the temp table recon_found: one row per tax row (matched or a
+ * difference), per assessed person who paid nothing, and per local payment the tax data lacks.
+ *
+ * The tax rows considered: the year's rows collected for a county of the region, or paid by a
+ * person of the region, or brought in by an earlier reconciliation of this region. A person's
+ * expected amount is the accepted local payment when there is one (the engine checked it on the
+ * day it was paid, late-enrolment surcharges included), else the stored assessment's payable.
+ */
+export async function classify(tx: DbSession, scope: Scope): Promise<void> {
+  const { db } = tx;
+  const like = `${scope.prefix}%`;
+  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
+  await sql`DROP TABLE IF EXISTS recon_local`.execute(db);
+  await sql`DROP TABLE IF EXISTS recon_tax`.execute(db);
+  await sql`DROP TABLE IF EXISTS recon_found`.execute(db);
+  // Local payments, one per person-year (the first): those made from tax rows by `reconcile
+  // refunds` are the tax data itself and do not count as local.
+  await sql`
+    CREATE TEMP TABLE recon_local ON COMMIT DROP AS
+    SELECT DISTINCT ON (pay.person_id) pay.person_id, pay.id AS payment_id, pay.amount_fen
+    FROM payments pay
+    LEFT JOIN tax_payments tp ON tp.payment_id = pay.id
+    WHERE pay.year = ${scope.year} AND pay.county_code LIKE ${like} AND pay.status = 'accepted'
+      AND pay.kind = 'contribution' AND tp.id IS NULL
+    ORDER BY pay.person_id, pay.id`.execute(db);
+  await sql`ANALYZE recon_local`.execute(db);
+  await sql`
+    CREATE TEMP TABLE recon_tax ON COMMIT DROP AS
+    SELECT t.id AS tax_id, t.receipt_no, t.doc_no, t.name, t.amount_fen, t.county_code AS row_county,
+      p.id AS person_id, p.county_code AS person_county, p.residence_village,
+      a.status AS a_status, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen
+    FROM tax_payments t
+    LEFT JOIN persons p ON p.id = t.person_id
+    LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
+    LEFT JOIN recon_local l ON l.person_id = t.person_id
+    WHERE t.year = ${scope.year}
+      AND (t.county_code LIKE ${like} OR p.county_code LIKE ${like}
+        OR t.import_run_id IN (SELECT import_run_id FROM reconciliation_runs WHERE region = ${scope.region} AND year = ${scope.year}))`.execute(
+    db,
+  );
+  await sql`ANALYZE recon_tax`.execute(db);
+  await sql`
+    CREATE TEMP TABLE recon_found ON COMMIT DROP AS
+    -- diff_key is what makes a later run's finding the same difference: the receipt (or person, or
+    -- local payment) and the amount, so a corrected amount is a new difference and the old one settles.
+    WITH pre AS (
+      SELECT w.*,
+        CASE WHEN w.row_county IS NOT NULL AND w.row_county NOT LIKE ${like} THEN 'other_region'
+             WHEN w.person_id IS NULL THEN 'paid_not_registered'
+             WHEN w.person_county NOT LIKE ${like} OR w.person_county <> coalesce(w.row_county, w.person_county) THEN 'other_region'
+             WHEN w.a_status IS DISTINCT FROM 'assessed' THEN 'paid_not_assessed'
+        END AS pre_class,
+        coalesce(w.local_fen, w.payable_fen) AS expected_fen
+      FROM recon_tax w
+    ), ranked AS (
+      -- Of several rows for one person-year, the one that matches is the payment; the rest are duplicates.
+      SELECT pre.*, CASE WHEN pre_class IS NULL THEN row_number() OVER (
+          PARTITION BY person_id, pre_class IS NULL
+          ORDER BY (amount_fen = expected_fen) DESC, receipt_no) END AS rn
+      FROM pre
+    ), classed AS (
+      SELECT ranked.*, CASE
+          WHEN pre_class IS NOT NULL THEN pre_class
+          WHEN rn > 1 THEN 'duplicate'
+          WHEN amount_fen > expected_fen THEN 'amount_over'
+          WHEN amount_fen < expected_fen THEN 'amount_under'
+          ELSE 'matched' END AS class
+      FROM ranked
+    )
+    SELECT class, coalesce(person_county, row_county) AS county_code, residence_village AS village_code,
+      person_id, doc_no, name, tax_id AS tax_payment_id, local_id AS payment_id, receipt_no,
+      payable_fen, amount_fen AS tax_fen, local_fen,
+      CASE class WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
+        WHEN 'matched' THEN 0 ELSE amount_fen END AS amount_fen,
+      CASE WHEN class <> 'matched' THEN class || ':r' || receipt_no || ':' || CASE class
+        WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
+        ELSE amount_fen END END AS diff_key
+    FROM classed`.execute(db);
+  await sql`
+    INSERT INTO recon_found (class, county_code, village_code, person_id, doc_no, name, tax_payment_id, payment_id,
+      receipt_no, payable_fen, tax_fen, local_fen, amount_fen, diff_key)
+    SELECT 'unpaid', a.county_code, p.residence_village, a.person_id, p.doc_no, p.name, NULL, NULL, NULL,
+      a.payable_fen, NULL, NULL, a.payable_fen, 'unpaid:p' || a.person_id || ':' || a.payable_fen
+    FROM assessments a JOIN persons p ON p.id = a.person_id
+    WHERE a.county_code LIKE ${like} AND a.year = ${scope.year} AND a.status = 'assessed' AND a.payable_fen > 0
+      AND NOT EXISTS (SELECT 1 FROM recon_tax w WHERE w.person_id = a.person_id)
+      AND NOT EXISTS (SELECT 1 FROM recon_local l WHERE l.person_id = a.person_id)`.execute(db);
+  await sql`
+    INSERT INTO recon_found (class, county_code, village_code, person_id, doc_no, name, tax_payment_id, payment_id,
+      receipt_no, payable_fen, tax_fen, local_fen, amount_fen, diff_key)
+    SELECT 'local_only', p.county_code, p.residence_village, l.person_id, p.doc_no, p.name, NULL, l.payment_id, NULL,
+      a.payable_fen, NULL, l.amount_fen, l.amount_fen, 'local_only:l' || l.payment_id || ':' || l.amount_fen
+    FROM recon_local l JOIN persons p ON p.id = l.person_id
+    LEFT JOIN assessments a ON a.person_id = l.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
+    WHERE NOT EXISTS (SELECT 1 FROM recon_tax w WHERE w.person_id = l.person_id)`.execute(db);
+  await sql`ANALYZE recon_found`.execute(db);
+}
+
+export interface MergeCounts {
+  new: number;
+  carried: number;
+  settled: number;
+}
+
+/** Merge recon_found into the stored differences: seen again → carried, gone → settled, else new. */
+export async function mergeDifferences(db: Db, scope: Scope, runId: number): Promise<MergeCounts> {
+  await sql`
+    UPDATE reconciliation_differences d
+    SET state = CASE WHEN d.state = 'open' THEN 'carried' ELSE d.state END, last_run_id = ${runId}
+    FROM recon_found f
+    WHERE d.region = ${scope.region} AND d.year = ${scope.year} AND d.state <> 'settled'
+      AND f.diff_key = d.diff_key`.execute(db);
+  await sql`
+    INSERT INTO reconciliation_run_differences (run_id, difference_id, status)
+    SELECT ${runId}, id, CASE WHEN state = 'resolved' THEN 'resolved' ELSE 'carried' END
+    FROM reconciliation_differences WHERE region = ${scope.region} AND year = ${scope.year} AND last_run_id = ${runId}`.execute(
+    db,
+  );
+  const settled = await sql`
+    WITH s AS (
+      UPDATE reconciliation_differences SET state = 'settled', settled_run_id = ${runId}
+      WHERE region = ${scope.region} AND year = ${scope.year} AND state IN ('open', 'carried') AND last_run_id <> ${runId}
+      RETURNING id
+    )
+    INSERT INTO reconciliation_run_differences (run_id, difference_id, status)
+    SELECT ${runId}, id, 'settled' FROM s`.execute(db);
+  const inserted = await sql`
+    WITH n AS (
+      INSERT INTO reconciliation_differences (region, year, class, diff_key, county_code, village_code, person_id,
+        doc_no, name, tax_payment_id, payment_id, receipt_no, payable_fen, tax_fen, local_fen, amount_fen,
+        first_run_id, last_run_id)
+      SELECT ${scope.region}, ${scope.year}, f.class, f.diff_key, f.county_code, f.village_code, f.person_id,
+        f.doc_no, f.name, f.tax_payment_id, f.payment_id, f.receipt_no, f.payable_fen, f.tax_fen, f.local_fen,
+        f.amount_fen, ${runId}, ${runId}
+      FROM recon_found f
+      WHERE f.class <> 'matched' AND NOT EXISTS (
+        SELECT 1 FROM reconciliation_differences d
+        WHERE d.region = ${scope.region} AND d.year = ${scope.year} AND d.state <> 'settled' AND d.diff_key = f.diff_key)
+      RETURNING id
+    )
+    INSERT INTO reconciliation_run_differences (run_id, difference_id, status)
+    SELECT ${runId}, id, 'new' FROM n`.execute(db);
+  const carriedCount = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM reconciliation_run_differences WHERE run_id = ${runId} AND status = 'carried'`.execute(
+    db,
+  );
+  return {
+    new: Number(inserted.numAffectedRows ?? 0n),
+    carried: carriedCount.rows[0]!.n,
+    settled: Number(settled.numAffectedRows ?? 0n),
+  };
+}
+
+/** The run's totals per class and township; returns the run-level sums. */
+export async function storeTotals(
+  db: Db,
+  runId: number,
+): Promise<{ matched: number; taxFen: number; refundDueFen: number; owedFen: number }> {
+  await sql`
+    INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
+    SELECT ${runId}, class, coalesce(left(village_code, 9), ''), count(*)::int, coalesce(sum(tax_fen), 0),
+      coalesce(sum(local_fen), 0), coalesce(sum(payable_fen), 0), coalesce(sum(amount_fen), 0)
+    FROM recon_found GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
+  const r = await sql<{ matched: number; tax: string; refund: string; owed: string }>`
+    SELECT coalesce(sum(count) FILTER (WHERE class = 'matched'), 0)::int AS matched,
+      coalesce(sum(tax_fen), 0)::bigint AS tax,
+      coalesce(sum(amount_fen) FILTER (WHERE class IN ('amount_over', 'duplicate')), 0)::bigint AS refund,
+      coalesce(sum(amount_fen) FILTER (WHERE class IN ('amount_under', 'unpaid')), 0)::bigint AS owed
+    FROM reconciliation_totals WHERE run_id = ${runId}`.execute(db);
+  const t = r.rows[0]!;
+  return {
+    matched: t.matched,
+    taxFen: Number(t.tax),
+    refundDueFen: Number(t.refund),
+    owedFen: Number(t.owed),
+  };
+}
+
+export async function finishReconRun(
+  db: Db,
+  runId: number,
+  c: {
+    rowsRead: number;
+    rejected: number;
+    newRows: number;
+    knownRows: number;
+    matched: number;
+    merge: MergeCounts;
+    taxFen: number;
+    refundDueFen: number;
+    owedFen: number;
+  },
+): Promise<void> {
+  await sql`
+    UPDATE reconciliation_runs SET finished_at = now(), rows_read = ${c.rowsRead}, rejected = ${c.rejected},
+      new_rows = ${c.newRows}, known_rows = ${c.knownRows}, matched = ${c.matched},
+      differences_new = ${c.merge.new}, differences_carried = ${c.merge.carried},
+      differences_settled = ${c.merge.settled}, tax_total_fen = ${c.taxFen},
+      refund_due_fen = ${c.refundDueFen}, owed_fen = ${c.owedFen}
+    WHERE id = ${runId}`.execute(db);
+}

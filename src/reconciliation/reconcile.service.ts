@@ -1,0 +1,239 @@
+// Reconciliation of a tax payment return file with the region-year's assessments and local
+// payments (issue 6): stream the file, check every row, COPY the good rows into a staging table,
+// store the new tax rows, classify everything set-based, and merge the findings into the
+// differences left by earlier runs — all in one transaction. The same file again changes nothing.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { audit } from '../audit/audit-log.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import { readTable } from '../files/table-reader.js';
+import { OutcomeError } from '../policy/outcome.js';
+import { regionPrefix } from '../policy/pack-loader.js';
+import { countRejectedRows, createRun, finishRun, REJECTION_COLUMNS } from '../registry/import.repository.js';
+import type { RowIssue } from '../registry/import-row.js';
+import {
+  checkStage,
+  classify,
+  createReconRun,
+  createStage,
+  dropStage,
+  findRunByFile,
+  finishReconRun,
+  mergeDifferences,
+  type Scope,
+  stageTable,
+  storeTaxRows,
+  storeTotals,
+  TAX_STAGE_COLUMNS,
+} from './reconcile.repository.js';
+import { getRun } from './runs.repository.js';
+import { knownTaxHeaders, resolveTaxColumns, TAX_FIELD_LABELS } from './tax-columns.js';
+import { type StagedTaxRow, validateTaxRow } from './tax-row.js';
+
+export interface ReconcileOptions {
+  region: string;
+  year: number;
+  /** The day of the reconciliation (default today in China). */
+  asOf?: string;
+  actor: string;
+}
+
+export interface ReconcileResult {
+  /** 'unchanged': this file was reconciled before (runId is that run); nothing was written. */
+  status: 'reconciled' | 'unchanged';
+  runId: number;
+  importRunId: number | null;
+  rowsRead: number;
+  rejected: number;
+  warnings: number;
+  newRows: number;
+  knownRows: number;
+  matched: number;
+  differences: { new: number; carried: number; settled: number };
+  taxFen: number;
+  refundDueFen: number;
+  owedFen: number;
+  ignoredColumns: string[];
+}
+
+export function todayInChina(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** One field for COPY ... (FORMAT csv): null is an empty unquoted field, '' is "". */
+function csvField(v: string | null): string {
+  if (v === null) return '';
+  if (v === '') return '""';
+  const clean = v.includes('\0') ? v.replaceAll('\0', '') : v;
+  if (/[",\n\r]/.test(clean) || clean.trim() !== clean) return `"${clean.replaceAll('"', '""')}"`;
+  return clean;
+}
+
+function stageLine(r: StagedTaxRow): string {
+  return `${r.rowNumber},${csvField(r.receiptNo)},${r.docNo},${csvField(r.name)},${r.year},${r.amountFen},${r.paidOn},${csvField(
+    r.channelText,
+  )},${r.channel},${csvField(r.regionText)},${r.countyCode ?? ''}\n`;
+}
+
+function issueLine(runId: number, i: RowIssue): string {
+  return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
+}
+
+export function reconcileScope(region: string, year: number): Scope {
+  if (!/^\d{6}$/.test(region))
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: 'bad-region',
+        expression: '--region',
+        message: `地区代码应为 6 位数字，收到 "${region}"`,
+      },
+    ]);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: 'bad-year',
+        expression: '--year',
+        message: `年度应为四位数字，收到 "${year}"`,
+      },
+    ]);
+  return { region, prefix: regionPrefix(region), year };
+}
+
+export async function reconcile(
+  handle: DatabaseHandle,
+  file: string,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
+  const scope = reconcileScope(options.region, options.year);
+  const asOf = options.asOf ?? todayInChina();
+  const fileName = basename(file);
+  const digest = await sha256(file);
+  const earlier = await findRunByFile(handle.db, scope, digest);
+  if (earlier) return unchanged(handle, earlier.id);
+
+  const table = await readTable(file, { knownHeaders: knownTaxHeaders() });
+  const columns = resolveTaxColumns(table.headers, fileName);
+  const tmp = await mkdtemp(join(tmpdir(), 'canbao-reconcile-'));
+  try {
+    return await handle.transaction(async (tx) => {
+      const importRunId = await createRun(tx.db, 'tax_payments', fileName, digest, {
+        region: scope.region,
+        year: scope.year,
+      });
+      const runId = await createReconRun(tx.db, scope, {
+        asOf,
+        importRunId,
+        fileName,
+        sha256: digest,
+        startedBy: options.actor,
+      });
+      await createStage(tx.db, importRunId);
+      const issuesPath = join(tmp, 'issues.csv');
+      const issuesOut = createWriteStream(issuesPath);
+      let rowsRead = 0;
+      let issueCount = 0;
+      async function* stageCsv(): AsyncGenerator<string> {
+        for await (const batch of table.batches(4000)) {
+          let chunk = '';
+          let issueChunk = '';
+          for (const row of batch) {
+            rowsRead++;
+            const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf);
+            if (r.row) chunk += stageLine(r.row);
+            for (const issue of r.issues) issueChunk += issueLine(importRunId, issue);
+            issueCount += r.issues.length;
+          }
+          if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
+          if (chunk !== '') yield chunk;
+        }
+      }
+      await tx.copyFrom(stageTable(importRunId), TAX_STAGE_COLUMNS, stageCsv());
+      issuesOut.end();
+      await once(issuesOut, 'finish');
+      if (issueCount > 0)
+        await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
+      const { known } = await checkStage(tx.db, importRunId, {
+        receipt: columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo,
+        region: columns.header.region ?? TAX_FIELD_LABELS.region,
+      });
+      const newRows = await storeTaxRows(tx.db, importRunId, scope.year);
+      await dropStage(tx.db, importRunId);
+      const { rejected, warnings } = await countRejectedRows(tx.db, importRunId);
+      await finishRun(tx.db, importRunId, 'applied', {
+        rows_read: rowsRead,
+        inserted: newRows,
+        updated: 0,
+        unchanged: known,
+        rejected,
+        warnings,
+        households_inserted: 0,
+        households_updated: 0,
+      });
+
+      await classify(tx, scope);
+      const merge = await mergeDifferences(tx.db, scope, runId);
+      const totals = await storeTotals(tx.db, runId);
+      const counts = { rowsRead, rejected, newRows, knownRows: known, merge, ...totals };
+      await finishReconRun(tx.db, runId, counts);
+      await audit(tx, {
+        actor: options.actor,
+        action: 'reconciliation.run',
+        entity: 'reconciliation_run',
+        entityId: runId,
+        countyCode: scope.region,
+        after: { file: fileName, sha256: digest, year: scope.year, asOf, ...counts },
+      });
+      return {
+        status: 'reconciled' as const,
+        runId,
+        importRunId,
+        rowsRead,
+        rejected,
+        warnings,
+        newRows,
+        knownRows: known,
+        matched: totals.matched,
+        differences: merge,
+        taxFen: totals.taxFen,
+        refundDueFen: totals.refundDueFen,
+        owedFen: totals.owedFen,
+        ignoredColumns: columns.ignored,
+      };
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function unchanged(handle: DatabaseHandle, runId: number): Promise<ReconcileResult> {
+  const run = await getRun(handle, runId);
+  return {
+    status: 'unchanged',
+    runId,
+    importRunId: run.importRunId,
+    rowsRead: run.rowsRead,
+    rejected: run.rejected,
+    warnings: 0,
+    newRows: 0,
+    knownRows: run.rowsRead - run.rejected,
+    matched: run.matched,
+    differences: { new: 0, carried: 0, settled: 0 },
+    taxFen: run.taxFen,
+    refundDueFen: run.refundDueFen,
+    owedFen: run.owedFen,
+    ignoredColumns: [],
+  };
+}

@@ -6,7 +6,9 @@ import { registerAgentCommands } from '../collection/agent.commands.js';
 import { registerCampaignCommands } from '../collection/campaign.commands.js';
 import { registerCollectionCommands } from '../collection/collection.commands.js';
 import { registerEnrollmentCommands } from '../collection/enrollment-history.commands.js';
+import { registerEventCommands } from '../collection/events.commands.js';
 import { registerHouseholdCommands } from '../collection/household.commands.js';
+import { registerRefundCommands } from '../collection/refund.commands.js';
 import { registerEnrollCommands } from '../collection/enroll.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
 import { registerServeCommands } from '../http/serve.commands.js';
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
     registerAgentCommands,
     registerHouseholdCommands,
     registerEnrollCommands,
+    registerEventCommands,
+    registerRefundCommands,
     registerServeCommands,
     registerReconcileCommands,
   ]) {

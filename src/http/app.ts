@@ -5,6 +5,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAssessRoutes } from '../assessment/assess.routes.js';
 import { registerEnrollmentRoutes } from '../collection/enrollment.routes.js';
+import { registerEventRoutes } from '../collection/events.routes.js';
+import { registerRefundRoutes } from '../collection/refund.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
@@ -42,6 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/health', { schema: { summary: '健康检查', tags: ['系统'] } }, async () => ({ ok: true }));
   registerAssessRoutes(app, deps);
   registerPolicyRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  registerRefundRoutes(app, deps);
   registerEnrollmentRoutes(app, deps);
   registerReconcileRoutes(app, deps);
   return app;

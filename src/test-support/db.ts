@@ -34,7 +34,7 @@ const templatePromises = new Map<'bare' | 'migrated', Promise<Blob>>();
  * A dump of a fresh (optionally migrated) PGlite, cached in the OS temp dir under a hash of the migration
  * sources: loading it takes a fraction of PGlite's initdb, which every suite would pay otherwise.
  */
-function pgliteTemplate(kind: 'bare' | 'migrated'): Promise<Blob> {
+export function pgliteTemplate(kind: 'bare' | 'migrated'): Promise<Blob> {
   const cached = templatePromises.get(kind);
   if (cached) return cached;
   const promise = (async () => {

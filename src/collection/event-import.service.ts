@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/connection.js';
 import { normalizeHeader, readTable } from '../files/index.js';
 import { DEPARTMENT_NAMES, type Department } from '../identities/departments.js';
+import { isValidDate } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { parseIdDocument } from '../registry/id-document.js';
@@ -64,6 +65,16 @@ export async function importLifeEvents(
 ): Promise<EventImportResult> {
   const today = chinaToday();
   const reportedOn = opts.reportedOn ?? today;
+  if (!isValidDate(reportedOn) || reportedOn > today) {
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: 'bad-date',
+        expression: 'reportedOn',
+        message: `名单报送日期"${reportedOn}"无效或晚于今天`,
+      },
+    ]);
+  }
   const dateNames: readonly string[] = opts.dateColumn
     ? [normalizeHeader(opts.dateColumn)]
     : opts.type === 'death'

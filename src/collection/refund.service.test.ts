@@ -137,6 +137,9 @@ describeEachDatabase('refunds', (getDb) => {
       requestRefund(getDb(), packs, { docNo: sqId(2), year: 2025, reason: 'overpayment', actor }),
     ).rejects.toThrow(/多缴0元/);
     await expect(
+      requestRefund(getDb(), packs, { docNo: gyId(4), year: 2024, reason: 'later_certification', actor }),
+    ).rejects.toThrow(/之后没有新认定的困难身份/);
+    await expect(
       requestRefund(getDb(), packs, { docNo: sqId(2), year: 2025, reason: 'lottery', actor }),
     ).rejects.toThrow(/未知的退费原因/);
   });

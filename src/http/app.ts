@@ -4,8 +4,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAssessRoutes } from '../assessment/assess.routes.js';
+import { registerAgentRoutes } from '../collection/agent.routes.js';
 import { registerEnrollmentRoutes } from '../collection/enrollment.routes.js';
 import { registerEventRoutes } from '../collection/events.routes.js';
+import { registerHouseholdRoutes } from '../collection/household.routes.js';
 import { registerRefundRoutes } from '../collection/refund.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
@@ -47,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventRoutes(app, deps);
   registerRefundRoutes(app, deps);
   registerEnrollmentRoutes(app, deps);
+  registerAgentRoutes(app, deps);
+  registerHouseholdRoutes(app, deps);
   registerReconcileRoutes(app, deps);
   return app;
 }

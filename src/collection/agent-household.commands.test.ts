@@ -42,7 +42,6 @@ describe('canbao agent / household', () => {
     expect(await runCli(...add, '--limit', '1000')).toBe(
       `已登记：东村村委会（V1，村（居）委会，东村${EAST}），缴库期限 7 天，限额 1000元\n`,
     );
-    expect(await runCli(...add, '--limit', '1000')).toContain('此编码已登记，未重复登记');
     expect(await runCli('agent', 'list', '--region', '130628')).toContain('共 1 个代征人员。');
 
     const ledger = await runCli('agent', 'ledger', 'V1', '--as-of', '2023-10-09');
@@ -74,9 +73,6 @@ describe('canbao agent / household', () => {
     const overdue = await runCli('agent', 'overdue', '--region', '130628', '--as-of', '2023-10-11');
     expect(overdue).toContain('共 1 个代征人员需督促缴库。');
     process.exitCode = undefined;
-    expect(await runCli('agent', 'overdue', '--region', '130628', '--as-of', '2023-10-04')).toContain(
-      '没有超期或超限额未缴库的代征人员',
-    );
 
     const h = await openDatabase();
     const actors = await sql<{ actor: string; action: string }>`
@@ -96,9 +92,6 @@ describe('canbao agent / household', () => {
     );
     expect(text).toContain('合计：4 人，已参保 1 人，尚需缴费 38元（另有 1 人未核定）');
     expect(text).not.toContain(personDoc(byName('王大')));
-    expect(await runCli('household', 'status', 'H1', '--year', '2024', '--full-id')).toContain(
-      personDoc(byName('王大')),
-    );
   });
 
   it('household incomplete cites the rule and exports CSV and XLSX', async () => {

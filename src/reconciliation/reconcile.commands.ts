@@ -54,6 +54,9 @@ interface ReconcileCliOptions {
 }
 
 export function registerReconcileCommands(program: Command): void {
+  // `reconcile` and its subcommands share option names (--region, --json): options belong to the
+  // command they follow, which commander needs enabled on every level above.
+  program.enablePositionalOptions();
   const cmd = program
     .command('reconcile')
     .description('税务缴费数据对账：导入税务返回的缴费明细，与核定和本地缴费记录逐人比对，列出差异和退费清单')
@@ -65,6 +68,7 @@ export function registerReconcileCommands(program: Command): void {
     .option('--format <格式>', '明细文件格式：csv、xlsx 或 csv,xlsx', 'csv,xlsx')
     .option('--full-id', '明细中显示完整证件号码')
     .option('--json', '输出 JSON')
+    .enablePositionalOptions()
     .action(async (file: string | undefined, o: ReconcileCliOptions) => {
       if (!file) {
         cmd.help();

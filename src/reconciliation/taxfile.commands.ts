@@ -8,6 +8,10 @@ import { generateTaxfile } from './taxfile.js';
 
 export function registerTaxfileCommand(program: Command): void {
   const demo = program.commands.find((c) => c.name() === 'demo') ?? program.command('demo');
+  // `demo` has its own --out (a directory); without positional options (on `demo` and on the
+  // program above it, which has no options of its own) `demo` would take taxfile's --out.
+  program.enablePositionalOptions();
+  demo.enablePositionalOptions();
   demo
     .command('taxfile')
     .description(

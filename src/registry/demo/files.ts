@@ -2,8 +2,10 @@
 // list, the way offices send them — one file per county (and per department), CSV and/or XLSX.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HISTORY_FILE_HEADERS } from '../../collection/enrollment-history-import.service.js';
 import { DEPARTMENT_NAMES, type Department } from '../../identities/departments.js';
 import { DISABILITY_KIND_NAMES, type IdentityCode, STUDENT_NAMES } from '../../policy/vocabulary.js';
+import { DEMO_HISTORY_YEARS, demoHistoryYears } from './enrollment-history.js';
 import { RELATION_NAMES } from './households.js';
 import type { DemoIdentity, DemoPerson } from './model.js';
 import { PERSON_STATUS_NAMES } from './model.js';
@@ -136,16 +138,24 @@ function countyTitle(county: DemoCounty): string {
   return `${county.cityName}${county.name}`;
 }
 
+const HISTORY_WIDTHS = [22, 10, 8, 10, 14];
+
 class CountyFiles {
   private readonly persons: TableSink[] = [];
+  /** 往年参保记录: what `canbao enrollment import` takes, from the same draw as the database load. */
+  private readonly history: TableSink[] = [];
   private readonly lists = new Map<Department, TableSink[]>();
   private personNo = 0;
   private readonly listNo = new Map<Department, number>();
 
-  private constructor(readonly county: DemoCounty) {}
+  private constructor(
+    readonly county: DemoCounty,
+    private readonly seed: string | number,
+    private readonly year: number,
+  ) {}
 
   static async open(county: DemoCounty, options: DemoFilesOptions, year: number, asOf: string) {
-    const files = new CountyFiles(county);
+    const files = new CountyFiles(county, options.seed, year);
     const formats = options.formats ?? ['csv', 'xlsx'];
     const place = countyTitle(county);
     const [y, m, d] = asOf.split('-').map(Number);
@@ -164,6 +174,18 @@ class CountyFiles {
               PERSON_WIDTHS,
             ),
       );
+      const historyTitle = `${place}${year - DEMO_HISTORY_YEARS}—${year - 1}年度城乡居民医保参保记录`;
+      files.history.push(
+        format === 'csv'
+          ? await openCsvSink(`${base}_往年参保记录.csv`, HISTORY_FILE_HEADERS, options.encoding ?? 'utf-8')
+          : await openXlsxSink(
+              `${base}_往年参保记录.xlsx`,
+              '参保记录',
+              historyTitle,
+              HISTORY_FILE_HEADERS,
+              HISTORY_WIDTHS,
+            ),
+      );
       for (const list of LIST_DEPARTMENTS) {
         const path = `${base}_${list.file}.${format}`;
         const title = `${place}${DEPARTMENT_NAMES[list.department]}${list.title}${stamp}`;
@@ -180,6 +202,16 @@ class CountyFiles {
   async person(p: DemoPerson): Promise<void> {
     const cells = personCells(p, ++this.personNo);
     for (const sink of this.persons) await sink.write(cells);
+    for (const h of demoHistoryYears(this.seed, p, this.year)) {
+      const row = [
+        p.idNumber,
+        p.name,
+        String(h.year),
+        h.enrolled ? '已参保' : '未参保',
+        h.reimbursed === null ? '' : h.reimbursed ? '是' : '否',
+      ];
+      for (const sink of this.history) await sink.write(row);
+    }
   }
 
   async identity(i: DemoIdentity): Promise<void> {
@@ -190,7 +222,7 @@ class CountyFiles {
   }
 
   async close(): Promise<WrittenFile[]> {
-    const all = [...this.persons, ...[...this.lists.values()].flat()];
+    const all = [...this.persons, ...this.history, ...[...this.lists.values()].flat()];
     for (const sink of all) await sink.close();
     return all.map((s) => ({ path: s.path, rows: s.rows }));
   }

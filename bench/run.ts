@@ -5,11 +5,13 @@ import { type BenchContext, type Measurement, printTable, saveResults, type Work
 import { assessOne } from './workloads/assess-one.js';
 import { benchAssessRegion } from './workloads/assess-region.js';
 import { benchImports } from './workloads/imports.js';
+import { benchReconcile } from './workloads/reconcile.js';
 
 const workloads: Workload[] = [assessOne];
 /** Workloads on the shared demo database, run once per database kind. */
 const dbWorkloads: { name: string; run: (db: BenchDatabase) => Promise<Measurement[]> }[] = [
   { name: 'assess-region', run: benchAssessRegion },
+  { name: 'reconcile', run: benchReconcile },
 ];
 
 const { values } = parseArgs({

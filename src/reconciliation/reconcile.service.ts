@@ -90,6 +90,17 @@ function issueLine(runId: number, i: RowIssue): string {
   return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
+/** CANBAO_TRACE=1 prints how long each step took, to stderr. */
+function tracer(): (step: string) => void {
+  if (process.env.CANBAO_TRACE !== '1') return () => undefined;
+  let last = performance.now();
+  return (step) => {
+    const now = performance.now();
+    process.stderr.write(`[reconcile] ${step}: ${Math.round(now - last)} ms\n`);
+    last = now;
+  };
+}
+
 export function reconcileScope(region: string, year: number): Scope {
   if (!/^\d{6}$/.test(region))
     throw new OutcomeError([
@@ -118,6 +129,7 @@ export async function reconcile(
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
   const scope = reconcileScope(options.region, options.year);
+  const trace = tracer();
   const asOf = options.asOf ?? todayInChina();
   const fileName = basename(file);
   const digest = await sha256(file);
@@ -161,6 +173,7 @@ export async function reconcile(
         }
       }
       await tx.copyFrom(stageTable(importRunId), TAX_STAGE_COLUMNS, stageCsv());
+      trace('read, check and COPY into staging');
       issuesOut.end();
       await once(issuesOut, 'finish');
       if (issueCount > 0)
@@ -169,7 +182,9 @@ export async function reconcile(
         receipt: columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo,
         region: columns.header.region ?? TAX_FIELD_LABELS.region,
       });
-      const newRows = await storeTaxRows(tx.db, importRunId, scope.year);
+      trace('stage checks');
+      const newRows = await storeTaxRows(tx.db, importRunId, scope.year, trace);
+      trace('store tax rows');
       await dropStage(tx.db, importRunId);
       const { rejected, warnings } = await countRejectedRows(tx.db, importRunId);
       await finishRun(tx.db, importRunId, 'applied', {
@@ -183,9 +198,11 @@ export async function reconcile(
         households_updated: 0,
       });
 
-      await classify(tx, scope);
+      await classify(tx, scope, trace);
       const merge = await mergeDifferences(tx.db, scope, runId);
+      trace('merge differences');
       const totals = await storeTotals(tx.db, runId);
+      trace('totals');
       const counts = { rowsRead, rejected, newRows, knownRows: known, merge, ...totals };
       await finishReconRun(tx.db, runId, counts);
       await audit(tx, {

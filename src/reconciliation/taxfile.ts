@@ -91,6 +91,9 @@ export async function generateTaxfile(handle: DatabaseHandle, o: TaxfileOptions)
   const cap = o.rows ?? Number.POSITIVE_INFINITY;
   return handle.transaction(async (tx) => {
     const db = tx.db;
+    // Fresh statistics: assessments and payments are usually just bulk-written (see classify).
+    await sql`ANALYZE assessments`.execute(db);
+    await sql`ANALYZE payments`.execute(db);
     const local = sql`SELECT person_id, min(amount_fen) AS amount FROM payments
       WHERE year = ${scope.year} AND county_code LIKE ${like} AND status = 'accepted' AND kind = 'contribution'
       GROUP BY person_id`;

@@ -1,8 +1,14 @@
 // A registered person as a one-person assessment request: their county and the identities valid on
 // the day, in the order they were recorded (the same order the set-based path uses). Given the
 // packs, also what enrolment needs: birth date, special-case event, lapse and paid-back years.
+// One round trip: a payment at the counter should not wait on five.
 import { sql } from 'kysely';
-import { enrollmentContext } from '../collection/enrollment-context.repository.js';
+import {
+  type ContextRows,
+  contextFrom,
+  EVENT_LOOKBACK_DAYS,
+  SPECIAL_EVENT_TYPES,
+} from '../collection/enrollment-context.js';
 import type { DbSession } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import type { AssessRequest } from '../policy/request.schema.js';
@@ -18,52 +24,64 @@ export interface RegisteredPerson {
   birthDate: string | null;
 }
 
+interface IdentityRow {
+  category: string;
+  grade: number | null;
+  kind: string | null;
+  formerly_poor: boolean | null;
+  risk_eliminated: boolean | null;
+  valid_from: string;
+}
+
 export async function personRequest(
-  tx: DbSession,
+  tx: Pick<DbSession, 'db'>,
   docNo: string,
   year: number,
   asOf: string,
   packs?: PackRegistry,
 ): Promise<{ person: RegisteredPerson; request: AssessRequest } | undefined> {
-  const p = await sql<{
-    id: number;
-    county_code: string;
-    name: string;
-    status: string;
-    employee_insurance: boolean;
-    insured_elsewhere: string | null;
-    household_id: number | null;
-    birth_date: string | null;
-  }>`
-    SELECT id, county_code, name, status, employee_insurance, insured_elsewhere, household_id, birth_date
-    FROM persons WHERE doc_no = ${docNo}`.execute(tx.db);
+  const withContext = packs !== undefined;
+  const p = await sql<
+    {
+      id: number;
+      county_code: string;
+      name: string;
+      status: string;
+      employee_insurance: boolean;
+      insured_elsewhere: string | null;
+      household_id: number | null;
+      birth_date: string | null;
+      identities: IdentityRow[] | null;
+    } & ContextRows
+  >`
+    SELECT p.id, p.county_code, p.name, p.status, p.employee_insurance, p.insured_elsewhere, p.household_id,
+      p.birth_date,
+      (SELECT json_agg(json_build_object('category', i.category, 'grade', i.grade, 'kind', i.kind,
+          'formerly_poor', i.formerly_poor, 'risk_eliminated', i.risk_eliminated, 'valid_from', i.valid_from) ORDER BY i.id)
+        FROM person_identities i
+        WHERE i.person_id = p.id AND i.valid_from <= ${asOf}::date AND (i.valid_to IS NULL OR i.valid_to >= ${asOf}::date)
+      ) AS identities,
+      ${
+        withContext
+          ? sql`(SELECT json_agg(json_build_object('year', e.year, 'status', e.status, 'student_kind', e.student_kind))
+                   FROM enrollments e WHERE e.person_id = p.id AND e.year <= ${year}) AS history,
+                (SELECT json_build_object('type', l.type, 'date', l.occurred_on) FROM life_events l
+                   WHERE l.person_id = p.id AND l.type IN (${sql.join(SPECIAL_EVENT_TYPES)})
+                     AND l.occurred_on <= ${asOf}::date AND l.occurred_on >= ${asOf}::date - ${EVENT_LOOKBACK_DAYS}::int
+                   ORDER BY l.occurred_on DESC, l.id DESC LIMIT 1) AS event`
+          : sql`NULL AS history, NULL AS event`
+      }
+    FROM persons p WHERE p.doc_no = ${docNo}`.execute(tx.db);
   const row = p.rows[0];
   if (!row) return undefined;
-  const ids = await sql<{
-    category: string;
-    grade: number | null;
-    kind: string | null;
-    formerly_poor: boolean | null;
-    risk_eliminated: boolean | null;
-    valid_from: string;
-  }>`
-    SELECT category, grade, kind, formerly_poor, risk_eliminated, valid_from FROM person_identities
-    WHERE person_id = ${row.id} AND valid_from <= ${asOf}::date AND (valid_to IS NULL OR valid_to >= ${asOf}::date)
-    ORDER BY id`.execute(tx.db);
   const context = packs
-    ? await enrollmentContext(
-        tx,
-        { id: row.id, countyCode: row.county_code, birthDate: row.birth_date },
-        year,
-        asOf,
-        packs,
-      )
+    ? contextFrom(row, { countyCode: row.county_code, birthDate: row.birth_date }, year, asOf, packs)
     : {};
   const request = {
     ...context,
     region: row.county_code,
     year,
-    identities: ids.rows.map((i) => ({
+    identities: (row.identities ?? []).map((i) => ({
       category: i.category,
       ...(i.grade !== null ? { grade: i.grade } : {}),
       ...(i.kind !== null ? { kind: i.kind } : {}),

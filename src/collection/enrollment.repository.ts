@@ -35,15 +35,18 @@ export interface Enrollment {
   agent_code: string | null;
 }
 
+const ENROLLMENT_COLUMNS = `id, county_code, year, person_id, status, source, registered_on, enrolled_on, payment_id,
+  student_kind, benefit_start, benefit_end, waiting_days, lapsed_years, paid_back_years, agent_code`;
+
 export async function enrollmentOf(
   tx: DbSession,
   personId: number,
   year: number,
 ): Promise<Enrollment | undefined> {
   const r = await sql<Enrollment>`
-    SELECT id, county_code, year, person_id, status, source, registered_on, enrolled_on, payment_id, student_kind,
-      benefit_start, benefit_end, waiting_days, lapsed_years, paid_back_years, agent_code
-    FROM enrollments WHERE person_id = ${personId} AND year = ${year}`.execute(tx.db);
+    SELECT ${sql.raw(ENROLLMENT_COLUMNS)} FROM enrollments WHERE person_id = ${personId} AND year = ${year}`.execute(
+    tx.db,
+  );
   return r.rows[0];
 }
 
@@ -67,9 +70,17 @@ export interface EnrollmentWrite {
   explanation?: ExplanationStep[] | null;
 }
 
-/** Insert or replace the person-year's enrollment, keeping the first registration date. */
-export async function writeEnrollment(tx: DbSession, e: EnrollmentWrite, actor: string): Promise<number> {
-  const before = await enrollmentOf(tx, e.personId, e.year);
+/**
+ * Insert or replace the person-year's enrollment, keeping the first registration date. `known` is
+ * the row as the caller already read it under the person's lock (null: none), saving a read.
+ */
+export async function writeEnrollment(
+  tx: DbSession,
+  e: EnrollmentWrite,
+  actor: string,
+  known?: Enrollment | null,
+): Promise<number> {
+  const before = known === undefined ? await enrollmentOf(tx, e.personId, e.year) : known;
   const r = await sql<{ id: number }>`
     INSERT INTO enrollments (county_code, year, person_id, status, source, registered_on, enrolled_on, payment_id,
       student_kind, benefit_start, benefit_end, waiting_days, lapsed_years, paid_back_years, agent_code, pack_hash,
@@ -86,16 +97,16 @@ export async function writeEnrollment(tx: DbSession, e: EnrollmentWrite, actor: 
       waiting_days = EXCLUDED.waiting_days, lapsed_years = EXCLUDED.lapsed_years,
       paid_back_years = EXCLUDED.paid_back_years, agent_code = COALESCE(EXCLUDED.agent_code, enrollments.agent_code),
       pack_hash = EXCLUDED.pack_hash, explanation = EXCLUDED.explanation, updated_at = now()
-    RETURNING id`.execute(tx.db);
-  const id = r.rows[0]!.id;
+    RETURNING ${sql.raw(ENROLLMENT_COLUMNS)}`.execute(tx.db);
+  const after = r.rows[0]! as Enrollment;
   await audit(tx, {
     actor,
     action: before ? `enrollment.${e.status}` : 'enrollment.create',
     entity: 'enrollment',
-    entityId: id,
+    entityId: after.id,
     countyCode: e.countyCode,
     before: before ?? null,
-    after: await enrollmentOf(tx, e.personId, e.year),
+    after,
   });
-  return id;
+  return after.id;
 }

@@ -63,6 +63,9 @@ export async function recordPayment(
   if (externalNo === '') refuse('missing-ref', 'externalNo', '须填写交易流水号或收据号');
   const docNo = normaliseDocNo(input.docNo);
   const actor = input.recordedBy ?? 'system';
+  // A retry is answered from the stored payment with one indexed read, before any other work.
+  const retried = await storedPayment(db, input.channel, externalNo);
+  if (retried) return sameOrConflict(retried, docNo, input.amountFen);
 
   return db.transaction(async (tx) => {
     const agent = input.agent?.trim() || undefined;
@@ -76,16 +79,20 @@ export async function recordPayment(
     // One person, one payment per year, even when two agents post at once: serialise per person,
     // then look again. The same transaction number again is answered by the stored payment.
     await sql`SELECT pg_advisory_xact_lock(${person.id})`.execute(tx.db);
-    const prior = await storedPayment(tx, input.channel, externalNo);
-    if (prior) return sameOrConflict(prior, docNo, input.amountFen);
-    const paid = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM payments
-      WHERE person_id = ${person.id} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected'`.execute(
+    // One read for the three things to check under the lock.
+    const state = await sql<{ prior: StoredPayment | null; paid: number }>`
+      SELECT (SELECT json_build_object('id', pay.id, 'amount_fen', pay.amount_fen, 'status', pay.status,
+                'doc_no', p.doc_no, 'name', p.name)
+              FROM payments pay JOIN persons p ON p.id = pay.person_id
+              WHERE pay.channel = ${input.channel} AND pay.external_no = ${externalNo}) AS prior,
+             (SELECT count(*)::int FROM payments
+              WHERE person_id = ${person.id} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected') AS paid`.execute(
       tx.db,
     );
-    if (paid.rows[0]!.n > 0)
-      refuse('already-paid', 'docNo', `${person.name} ${input.year} 年度已缴费，不能重复缴费`);
+    const { prior, paid } = state.rows[0]!;
+    if (prior) return sameOrConflict(prior, docNo, input.amountFen);
     const enrollment = await enrollmentOf(tx, person.id, input.year);
+    if (paid > 0) refuse('already-paid', 'docNo', `${person.name} ${input.year} 年度已缴费，不能重复缴费`);
     if (enrollment?.status === 'suspended' || enrollment?.status === 'terminated')
       refuse('ended', 'docNo', `${person.name} ${input.year} 年度参保关系已暂停或终止，不能缴费`);
 
@@ -162,6 +169,7 @@ export async function recordPayment(
         explanation: outcome.explanation,
       },
       actor,
+      enrollment ?? null,
     );
     return {
       status: 'recorded',
@@ -196,7 +204,7 @@ interface StoredPayment {
 }
 
 async function storedPayment(
-  tx: DbSession,
+  tx: Pick<DbSession, 'db'>,
   channel: string,
   externalNo: string,
 ): Promise<StoredPayment | undefined> {

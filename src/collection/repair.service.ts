@@ -12,7 +12,7 @@ import type { PackRegistry } from '../policy/pack-loader.js';
 import type { ExplanationStep } from '../policy/result.js';
 import { CHANNEL_CODES } from '../policy/vocabulary.js';
 import { writeEnrollment } from './enrollment.repository.js';
-import { INSURED_STATUSES } from './enrollment-context.repository.js';
+import { INSURED_STATUSES } from './enrollment-context.js';
 import { refuse, refuseIneligible } from './refuse.js';
 import { normaliseDocNo } from './registration.service.js';
 

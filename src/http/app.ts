@@ -8,6 +8,7 @@ import { registerAgentRoutes } from '../collection/agent.routes.js';
 import { registerEnrollmentRoutes } from '../collection/enrollment.routes.js';
 import { registerEventRoutes } from '../collection/events.routes.js';
 import { registerHouseholdRoutes } from '../collection/household.routes.js';
+import { registerPaymentRoutes } from '../collection/payment.routes.js';
 import { registerRefundRoutes } from '../collection/refund.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEnrollmentRoutes(app, deps);
   registerAgentRoutes(app, deps);
   registerHouseholdRoutes(app, deps);
+  registerPaymentRoutes(app, deps);
   registerReconcileRoutes(app, deps);
   return app;
 }

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { writeCsv, writeXlsx } from '../files/table-writer.js';
+import { OutcomeError } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
 import { checkDigit } from '../registry/id-document.js';
 import type { ReconClass } from './reconcile.repository.js';
@@ -119,9 +120,14 @@ export async function generateTaxfile(handle: DatabaseHandle, o: TaxfileOptions)
     const { assessed, unassessed } = counts.rows[0]!;
     const p = o.perClass ?? Math.max(3, Math.min(1000, Math.floor(assessed / 500)));
     if (assessed < 5 * p || unassessed < p)
-      throw new Error(
-        `地区 ${o.region} ${o.year} 年度已核定且应缴的人只有 ${assessed} 人，未核定的人 ${unassessed} 人，不足以埋入每类 ${p} 笔差异；请先核定（canbao assess-region）`,
-      );
+      throw new OutcomeError([
+        {
+          severity: 'error',
+          code: 'too_few_assessed',
+          expression: `--region ${o.region} --year ${o.year}`,
+          message: `地区 ${o.region} ${o.year} 年度已核定且应缴的人只有 ${assessed} 人，未核定的人 ${unassessed} 人，不足以埋入每类 ${p} 笔差异；请先核定（canbao assess-region）`,
+        },
+      ]);
     // Persons of another region (paid here though they live elsewhere), a county outside the region
     // (rows the tax bureau collected elsewhere), and a county inside it for the first kind's rows.
     const outsiders = await sql<Candidate>`

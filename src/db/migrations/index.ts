@@ -10,6 +10,7 @@ import * as m012 from './012_assessment_review.js';
 import * as m013 from './013_payments.js';
 import * as m014 from './014_enrollment.js';
 import * as m015 from './015_reconciliation.js';
+import * as m016 from './016_report_targets.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   { id: '013_payments', ...m013 },
   { id: '014_enrollment', ...m014 },
   { id: '015_reconciliation', ...m015 },
+  { id: '016_report_targets', ...m016 },
 ];

@@ -10,6 +10,7 @@ import { IDENTITY_NAMES, type IdentityCode } from '../policy/vocabulary.js';
 import { maskId } from '../registry/id-document.js';
 import {
   allUnrenewed,
+  checkUnrenewed,
   listCampaigns,
   openCampaign,
   type UnrenewedRow,
@@ -172,6 +173,7 @@ export function registerCampaignCommands(program: Command): void {
       }) => {
         const q = { county: o.region, year: year(o.year), ...(o.village ? { village: o.village } : {}) };
         const fullId = o.fullId === true;
+        checkUnrenewed(q);
         await withDatabase(async (db) => {
           const rows = () =>
             (async function* () {

@@ -137,6 +137,16 @@ export async function countUnrenewed(
   return rows[0]?.n ?? 0;
 }
 
+function unrenewedSelect(q: { county: string; year: number; village?: string }) {
+  return sql`
+    SELECT p.id AS "personId", p.doc_no AS "docNo", p.name, p.residence_village AS "villageCode",
+      r.name AS "villageName", p.phone, h.household_no AS "householdNo", e.status AS "lastStatus"
+    FROM enrollments e JOIN persons p ON p.id = e.person_id
+      LEFT JOIN households h ON h.id = p.household_id
+      LEFT JOIN regions r ON r.code = p.residence_village
+    WHERE ${unrenewedWhere(q)}`;
+}
+
 /** One page, ordered by village then person; `after` is the last row of the previous page. */
 export async function unrenewedPage(
   db: Kysely<Database>,
@@ -145,15 +155,26 @@ export async function unrenewedPage(
   after?: { villageCode: string; personId: number },
 ): Promise<UnrenewedRow[]> {
   const { rows } = await sql<UnrenewedRow>`
-    SELECT p.id AS "personId", p.doc_no AS "docNo", p.name, p.residence_village AS "villageCode",
-      r.name AS "villageName", p.phone, h.household_no AS "householdNo", e.status AS "lastStatus"
-    FROM enrollments e JOIN persons p ON p.id = e.person_id
-      LEFT JOIN households h ON h.id = p.household_id
-      LEFT JOIN regions r ON r.code = p.residence_village
-    WHERE ${unrenewedWhere(q)}
-      AND (${after?.villageCode ?? null}::text IS NULL
-        OR (p.residence_village, p.id) > (${after?.villageCode ?? ''}::varchar, ${after?.personId ?? 0}::bigint))
-    ORDER BY p.residence_village, p.id
+    SELECT * FROM (${unrenewedSelect(q)}) u
+    WHERE ${after?.villageCode ?? null}::text IS NULL
+      OR (u."villageCode", u."personId") > (${after?.villageCode ?? ''}::varchar, ${after?.personId ?? 0}::bigint)
+    ORDER BY u."villageCode", u."personId"
     LIMIT ${limit}`.execute(db);
   return rows;
+}
+
+/**
+ * Every row in one pass through a cursor (one anti-join and one sort, however long the list):
+ * for exports, where paging would repeat the join per page.
+ */
+export async function* streamUnrenewed(
+  db: Kysely<Database>,
+  q: { county: string; year: number; village?: string },
+): AsyncGenerator<UnrenewedRow> {
+  const query = db
+    .selectFrom(sql`(${unrenewedSelect(q)})`.as('u'))
+    .selectAll()
+    .orderBy(sql`u."villageCode"`)
+    .orderBy(sql`u."personId"`);
+  for await (const row of query.stream(2000)) yield row as unknown as UnrenewedRow;
 }

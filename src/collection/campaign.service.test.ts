@@ -126,7 +126,7 @@ describeEachDatabase('year rollover', (getDb) => {
     expect(second.items.map((r) => r.docNo)).toEqual([G]);
     expect(second.next).toBeNull();
     const all: string[] = [];
-    for await (const r of allUnrenewed(getDb(), { county: '430502', year: 2026 }, 1)) all.push(r.docNo);
+    for await (const r of allUnrenewed(getDb(), { county: '430502', year: 2026 })) all.push(r.docNo);
     expect(all).toEqual([A, C, G]);
   });
 

@@ -17,6 +17,7 @@ import {
   identitiesValidOn,
   insertCampaign,
   type RecertificationRow,
+  streamUnrenewed,
   type UnrenewedRow,
   unrenewedPage,
 } from './campaign.repository.js';
@@ -154,7 +155,7 @@ export interface UnrenewedQuery {
   village?: string;
 }
 
-function checkUnrenewed(q: UnrenewedQuery): void {
+export function checkUnrenewed(q: UnrenewedQuery): void {
   checkCountyYear(q.county, q.year);
   if (q.village !== undefined && !(/^\d{9}(\d{3})?$/.test(q.village) && q.village.startsWith(q.county)))
     throw fail(
@@ -200,19 +201,11 @@ export async function unrenewed(
   };
 }
 
-/** Every row, page by page (for files of any size). */
-export async function* allUnrenewed(
+/** Every row, streamed through a cursor (for files of any size). */
+export function allUnrenewed(
   handle: Pick<DatabaseHandle, 'db'>,
   q: UnrenewedQuery,
-  pageSize = 5000,
 ): AsyncGenerator<UnrenewedRow> {
   checkUnrenewed(q);
-  let after: { villageCode: string; personId: number } | undefined;
-  for (;;) {
-    const page = await unrenewedPage(handle.db, q, pageSize, after);
-    yield* page;
-    if (page.length < pageSize) return;
-    const last = page[page.length - 1]!;
-    after = { villageCode: last.villageCode, personId: last.personId };
-  }
+  return streamUnrenewed(handle.db, q);
 }

@@ -15,11 +15,17 @@ export const DEMO_HISTORY_YEARS = 3;
 // Per-person patterns, chosen so that about 95% are enrolled in each year and the gaps look like
 // real ones: some stop paying and do not come back, some miss one year, the rest miss a year now
 // and then at random.
-const STOPPED = 0.035;
-const ONE_GAP = STOPPED + 0.025;
-const RANDOM_MISS = 0.02;
+//
+// All draws of one person come from one md5(seed:id), read as eight 16-bit words: pattern, pivot
+// year, then a (miss, claim) pair per year. Shares are compared as integers (share × 2¹⁶), so JS
+// and SQL agree exactly, and the database computes one md5 per person and no division.
+const SCALE = 2 ** 16;
+const share = (p: number): number => Math.ceil(p * SCALE);
+const STOPPED = share(0.035);
+const ONE_GAP = share(0.035 + 0.025);
+const RANDOM_MISS = share(0.02);
 /** Share of enrolled years in which the fund reimbursed something (outpatient or inpatient). */
-const REIMBURSED = 0.25;
+const REIMBURSED = share(0.25);
 
 export interface DemoHistoryYear {
   year: number;
@@ -33,13 +39,10 @@ export function demoYear(asOf: string): number {
   return Number(asOf.slice(0, 4)) + 1;
 }
 
-/** Two numbers in [0, 1) from md5 of the text: the first and second 32 bits. */
-function md5Pair(text: string): [number, number] {
+/** The eight 16-bit words of md5(text). */
+function md5Words(text: string): number[] {
   const hex = createHash('md5').update(text).digest('hex');
-  return [
-    Number.parseInt(hex.slice(0, 8), 16) / 4294967296,
-    Number.parseInt(hex.slice(8, 16), 16) / 4294967296,
-  ];
+  return Array.from({ length: 8 }, (_, i) => Number.parseInt(hex.slice(4 * i, 4 * i + 4), 16));
 }
 
 /**
@@ -53,27 +56,30 @@ export function demoHistoryYears(
 ): DemoHistoryYear[] {
   if (person.employeeInsurance) return [];
   const first = year - DEMO_HISTORY_YEARS;
-  const [pattern, pick] = md5Pair(`${seed}:${person.idNumber}:person`);
+  const w = md5Words(`${seed}:${person.idNumber}`);
+  const pattern = w[0]!;
   const born = person.birthDate ? Number(person.birthDate.slice(0, 4)) : first;
-  const pivot = first + Math.floor(pick * DEMO_HISTORY_YEARS);
+  const pivot = first + Math.floor((w[1]! * DEMO_HISTORY_YEARS) / SCALE);
   const out: DemoHistoryYear[] = [];
   for (let y = Math.max(first, born); y < year; y++) {
-    const [miss, claim] = md5Pair(`${seed}:${person.idNumber}:${y}`);
+    const miss = w[2 + 2 * (y - first)]!;
+    const claim = w[3 + 2 * (y - first)]!;
     const enrolled = pattern < STOPPED ? y < pivot : pattern < ONE_GAP ? y !== pivot : miss >= RANDOM_MISS;
     out.push({ year: y, enrolled, reimbursed: enrolled ? claim < REIMBURSED : null });
   }
   return out;
 }
 
-/** SQL mirror of md5Pair: the n-th (1 or 2) 32-bit slice of md5(text) in [0, 1). */
-function md5Part(text: ReturnType<typeof sql>, n: 1 | 2) {
-  return sql`(('x' || substr(md5(${text}), ${n === 1 ? 1 : 9}, 8))::bit(32)::bigint / 4294967296.0)`;
+/** SQL mirror of md5Words: word j (0–7) of the digest bytes p.b, as two get_byte calls (no text parsing). */
+function word(j: ReturnType<typeof sql>) {
+  return sql`(get_byte(p.b, 2 * (${j})) * 256 + get_byte(p.b, 2 * (${j}) + 1))`;
 }
 
 /**
  * Write the history of every person with id ≥ fromPersonId in one statement: not-enrolled years
  * become `registered` rows (known to the old system, never paid), as the history import stores
- * 未参保. Returns the number of rows written.
+ * 未参保. MATERIALIZED keeps the md5 to one per person (inlined, the planner would repeat it in
+ * every use). Returns the number of rows written.
  */
 export async function insertDemoHistory(
   tx: DbSession,
@@ -82,28 +88,24 @@ export async function insertDemoHistory(
   fromPersonId: number,
 ): Promise<number> {
   const first = year - DEMO_HISTORY_YEARS;
-  const s = String(seed);
-  const personKey = sql`${s} || ':' || p.doc_no || ':person'`;
-  const yearKey = sql`${s} || ':' || p.doc_no || ':' || y`;
+  const pivot = sql`${first}::int + ${word(sql`1`)} * ${DEMO_HISTORY_YEARS}::int / ${SCALE}::int`;
   const { rows } = await sql<{ n: number }>`
-    WITH drawn AS (
+    WITH people AS MATERIALIZED (
+      SELECT p.id, p.county_code,
+        GREATEST(${first}::int, coalesce(extract(year FROM p.birth_date)::int, ${first}::int)) AS born,
+        decode(md5(${String(seed)} || ':' || p.doc_no), 'hex') AS b
+      FROM persons p WHERE p.id >= ${fromPersonId} AND NOT p.employee_insurance
+    ), drawn AS (
       SELECT p.id, p.county_code, y,
-        CASE WHEN p.pattern < ${STOPPED} THEN y < p.pivot
-             WHEN p.pattern < ${ONE_GAP} THEN y <> p.pivot
-             ELSE ${md5Part(yearKey, 1)} >= ${RANDOM_MISS} END AS enrolled,
-        ${md5Part(yearKey, 2)} AS claim
-      FROM (
-        SELECT p.id, p.county_code, p.doc_no,
-          GREATEST(${first}::int, coalesce(extract(year FROM p.birth_date)::int, ${first}::int)) AS born,
-          ${md5Part(personKey, 1)} AS pattern,
-          ${first}::int + floor(${md5Part(personKey, 2)} * ${DEMO_HISTORY_YEARS})::int AS pivot
-        FROM persons p WHERE p.id >= ${fromPersonId} AND NOT p.employee_insurance
-      ) p
-      CROSS JOIN LATERAL generate_series(p.born, ${year - 1}::int) AS y
+        CASE WHEN ${word(sql`0`)} < ${STOPPED}::int THEN y < ${pivot}
+             WHEN ${word(sql`0`)} < ${ONE_GAP}::int THEN y <> ${pivot}
+             ELSE ${word(sql`2 + 2 * (y - ${first}::int)`)} >= ${RANDOM_MISS}::int END AS enrolled,
+        ${word(sql`3 + 2 * (y - ${first}::int)`)} < ${REIMBURSED}::int AS claim
+      FROM people p CROSS JOIN LATERAL generate_series(p.born, ${year - 1}::int) AS y
     ), inserted AS (
       INSERT INTO enrollments (county_code, year, person_id, status, source, registered_on, reimbursed)
       SELECT county_code, y, id, CASE WHEN enrolled THEN 'enrolled' ELSE 'registered' END, 'history',
-        make_date(y, 1, 1), CASE WHEN enrolled THEN claim < ${REIMBURSED} END
+        make_date(y, 1, 1), CASE WHEN enrolled THEN claim END
       FROM drawn
       RETURNING 1
     )

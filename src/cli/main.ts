@@ -2,14 +2,15 @@
 import { Command } from 'commander';
 import { registerAssessCommands } from '../assessment/assess.commands.js';
 import { registerAssessRegionCommands } from '../assessment/assess-region.commands.js';
+import { registerUserCommands } from '../auth/user.commands.js';
 import { registerAgentCommands } from '../collection/agent.commands.js';
 import { registerCampaignCommands } from '../collection/campaign.commands.js';
 import { registerCollectionCommands } from '../collection/collection.commands.js';
+import { registerEnrollCommands } from '../collection/enroll.commands.js';
 import { registerEnrollmentCommands } from '../collection/enrollment-history.commands.js';
 import { registerEventCommands } from '../collection/events.commands.js';
 import { registerHouseholdCommands } from '../collection/household.commands.js';
 import { registerRefundCommands } from '../collection/refund.commands.js';
-import { registerEnrollCommands } from '../collection/enroll.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
 import { registerServeCommands } from '../http/serve.commands.js';
 import { registerIdentitiesCommands } from '../identities/identities.commands.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     registerEventCommands,
     registerRefundCommands,
     registerServeCommands,
+    registerUserCommands,
     registerReconcileCommands,
   ]) {
     register(program);

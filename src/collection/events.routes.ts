@@ -1,28 +1,10 @@
 // HTTP for life events: POST /api/events (same effects as `canbao event record`) and
 // GET /api/persons/:docNo/events. Refusals go through the shared error handler.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type AppDeps, needDb } from '../http/app.js';
-import { HttpError } from '../http/errors.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { DATE, missingAs404, requestActor } from '../http/route-helpers.js';
 import { listLifeEvents, recordLifeEvent } from './life-event.service.js';
 import { LIFE_EVENT_TYPES } from './refund-reasons.js';
-
-/** Until the API has sessions, changes are attributed to the caller's address. */
-export const requestActor = (request: FastifyRequest): string => `http:${request.ip}`;
-
-/** An unknown person or refund is a 404 over HTTP; every other refusal stays a 400. */
-export async function missingAs404<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (e) {
-    const first = e instanceof OutcomeError ? e.issues[0] : undefined;
-    if (first && (first.code === 'no-person' || first.code === 'no-refund'))
-      throw new HttpError(404, first.code, first.message, first.expression);
-    throw e;
-  }
-}
-
-export const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 
 interface EventBody {
   docNo: string;

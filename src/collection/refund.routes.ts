@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../http/app.js';
 import { needDb } from '../http/app.js';
+import { DATE, missingAs404, requestActor } from '../http/route-helpers.js';
 import { maskId } from '../registry/id-document.js';
-import { DATE, missingAs404, requestActor } from './events.routes.js';
 import { approveRefund, listRefunds, rejectRefund, requestRefund } from './refund.service.js';
 import { ALL_REFUND_REASONS, REFUND_STATES } from './refund-reasons.js';
 

@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAssessRoutes } from '../assessment/assess.routes.js';
+import { registerAccessControl } from '../auth/access.js';
+import { type AuthOptions, registerAuthRoutes } from '../auth/auth.routes.js';
 import { registerAgentRoutes } from '../collection/agent.routes.js';
 import { registerEnrollmentRoutes } from '../collection/enrollment.routes.js';
 import { registerEventRoutes } from '../collection/events.routes.js';
@@ -20,6 +22,11 @@ export interface AppDeps {
   packs: PackRegistry;
   /** The database; routes that need it answer 503 when the app was built without one. */
   db?: DatabaseHandle;
+  /**
+   * Sessions, roles and scopes on every /api route. The product (`canbao serve`) always sets it;
+   * in-process tests of a single capability may leave it out and act as a trusted caller.
+   */
+  auth?: AuthOptions;
   logger?: boolean;
 }
 
@@ -45,6 +52,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { schema: { summary: '健康检查', tags: ['系统'] } }, async () => ({ ok: true }));
+  if (deps.auth && deps.db) {
+    registerAccessControl(app, deps.db);
+    registerAuthRoutes(app, deps.db, deps.auth);
+  }
   registerAssessRoutes(app, deps);
   registerPolicyRoutes(app, deps);
   registerEventRoutes(app, deps);

@@ -6,7 +6,9 @@ import { HttpError } from './errors.js';
 
 export const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 
-export const requestActor = (request: FastifyRequest): string => `http:${request.ip}`;
+/** The signed-in user's name; a trusted in-process caller (no sessions) is named by address. */
+export const requestActor = (request: FastifyRequest): string =>
+  request.user?.username ?? `http:${request.ip}`;
 
 const NOT_FOUND_CODES = new Set(['no-person', 'no-refund', 'no-household', 'no-payment']);
 

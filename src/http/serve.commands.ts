@@ -14,7 +14,11 @@ export function registerServeCommands(program: Command): void {
     .option('--host <地址>', '监听地址', process.env.HOST ?? '127.0.0.1')
     .action(async (o: { port: string; host: string }) => {
       const db = await openDatabase();
-      const app = await buildApp({ packs: shippedPacks(), db });
+      const app = await buildApp({
+        packs: shippedPacks(),
+        db,
+        auth: { secureCookies: process.env.CANBAO_SECURE_COOKIES === '1' },
+      });
       app.addHook('onClose', () => db.close());
       const address = await app.listen({ port: Number(o.port), host: o.host });
       print(`canbao 已启动：${address}（接口文档 ${address}/api/docs）。按 Ctrl+C 停止。`);

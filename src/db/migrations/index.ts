@@ -11,6 +11,7 @@ import * as m013 from './013_payments.js';
 import * as m014 from './014_enrollment.js';
 import * as m015 from './015_reconciliation.js';
 import * as m016 from './016_report_targets.js';
+import * as m020 from './020_users.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   { id: '014_enrollment', ...m014 },
   { id: '015_reconciliation', ...m015 },
   { id: '016_report_targets', ...m016 },
+  { id: '020_users', ...m020 },
 ];

@@ -1,0 +1,124 @@
+// Authentication, role and scope for every /api route, enforced on the server: who is calling (the
+// session cookie), whether their role may call this route (roles.ts ACCESS), and whether what they
+// name — a person, a household, a region — lies inside the region they work in.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/connection.js';
+import { HttpError } from '../http/errors.js';
+import { parseIdDocument } from '../registry/id-document.js';
+import { allowedRoles, ROLE_NAMES } from './roles.js';
+import { SESSION_COOKIE, sessionUser } from './session.service.js';
+import type { User } from './user.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: User;
+  }
+}
+
+const PUBLIC = [/^\/api\/health$/, /^\/api\/auth\/login$/, /^\/api\/openapi\.json$/, /^\/api\/docs(\/|$)/];
+
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export function registerAccessControl(app: FastifyInstance, db: DatabaseHandle): void {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const path = request.url.split('?')[0]!;
+    if (!path.startsWith('/api/') || PUBLIC.some((p) => p.test(path))) return;
+    const token = readCookie(request, SESSION_COOKIE);
+    const user = token ? await sessionUser(db, token) : undefined;
+    if (!user) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录', 'cookie');
+    request.user = user;
+  });
+  app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const user = request.user;
+    if (!user) return;
+    const route = request.routeOptions.url ?? '';
+    if (
+      user.mustChangePassword &&
+      route !== '/api/auth/password' &&
+      route !== '/api/auth/me' &&
+      route !== '/api/auth/logout'
+    )
+      throw new HttpError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录或密码被重置，请先修改密码', 'password');
+    if (route.startsWith('/api/auth/')) return;
+    const roles = allowedRoles(request.method, route);
+    if (!roles.includes(user.role))
+      throw new HttpError(403, 'FORBIDDEN', `${ROLE_NAMES[user.role]}无权进行此操作`, route);
+    if (user.scopeCode) await checkScope(db, request, user);
+  });
+}
+
+type Bag = Record<string, unknown> | undefined;
+
+/** Everything a request names that lies in a region, checked against the user's scope. */
+async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: User): Promise<void> {
+  const scope = user.scopeCode!;
+  const params = request.params as Bag;
+  const query = request.query as Bag;
+  const body = (
+    request.body && typeof request.body === 'object' && !Array.isArray(request.body)
+      ? request.body
+      : undefined
+  ) as Bag;
+  const outside = (what: string) => {
+    throw new HttpError(403, 'OUT_OF_SCOPE', `${what}不在您的管辖范围（${scope}）内`, 'scope');
+  };
+  // Regions: a list query without a region is narrowed to the user's own.
+  for (const bag of [query, body, params]) {
+    const region = bag?.region ?? bag?.county;
+    if (typeof region === 'string' && region !== '' && !region.startsWith(scope)) outside(`地区 ${region} `);
+  }
+  const querySchema = request.routeOptions.schema?.querystring as
+    | { properties?: Record<string, unknown> }
+    | undefined;
+  if (query && query.region === undefined && querySchema?.properties && 'region' in querySchema.properties)
+    query.region = scope;
+  const docNos = [
+    body?.docNo,
+    query?.docNo,
+    params?.docNo,
+    request.routeOptions.url?.startsWith('/api/persons/:') ? params?.id : undefined,
+  ];
+  for (const d of docNos) {
+    if (typeof d !== 'string' || d === '') continue;
+    const parsed = parseIdDocument(d);
+    const docNo = parsed.ok ? parsed.doc.docNo : d.trim();
+    const r = await sql<{
+      village: string;
+    }>`SELECT residence_village AS village FROM persons WHERE doc_no = ${docNo}`.execute(db.db);
+    const village = r.rows[0]?.village;
+    if (village !== undefined && !village.startsWith(scope)) outside('此人');
+  }
+  if (typeof params?.key === 'string') {
+    // A household is named by its number or by any member's ID number.
+    const key = params.key;
+    const parsed = parseIdDocument(key);
+    const r = await sql<{ village: string | null }>`
+      SELECT residence_village AS village FROM persons WHERE doc_no = ${parsed.ok ? parsed.doc.docNo : key}
+      UNION ALL
+      SELECT COALESCE(h.village_code, h.county_code) FROM households h WHERE h.household_no = ${key}
+      LIMIT 1`.execute(db.db);
+    const village = r.rows[0]?.village;
+    if (village && !village.startsWith(scope)) outside('此户');
+  }
+  if (
+    request.routeOptions.url?.startsWith('/api/refunds/:id') ||
+    request.routeOptions.url?.startsWith('/api/payments/:id')
+  ) {
+    const table = request.routeOptions.url.startsWith('/api/refunds') ? sql`refunds` : sql`payments`;
+    const r = await sql<{ village: string }>`
+      SELECT p.residence_village AS village FROM ${table} t JOIN persons p ON p.id = t.person_id
+      WHERE t.id = ${Number(params?.id)}`.execute(db.db);
+    const village = r.rows[0]?.village;
+    if (village !== undefined && !village.startsWith(scope)) outside('此记录');
+  }
+}

@@ -58,6 +58,18 @@ export async function countyName(db: Kysely<Database>, county: string): Promise<
   return rows[0]?.name ?? null;
 }
 
+/** The region's level (3 = county) when the regions table knows it. */
+export async function regionLevel(
+  db: Kysely<Database>,
+  code: string,
+): Promise<{ name: string; level: number } | null> {
+  const { rows } = await sql<{
+    name: string;
+    level: number;
+  }>`SELECT name, level FROM regions WHERE code = ${code}`.execute(db);
+  return rows[0] ?? null;
+}
+
 /** Identities of active persons valid on `day`, per category. */
 export async function identitiesValidOn(
   db: Kysely<Database>,

@@ -58,6 +58,17 @@ describeEachDatabase('year rollover', (getDb) => {
     expect(national.issues[0].message).toContain('national-2026 只能被继承');
   });
 
+  it('refuses a region that is not a county', async () => {
+    await getDb().db.executeQuery(
+      sql`INSERT INTO regions (code, name, level) VALUES ('430500', '邵阳市', 2) ON CONFLICT (code) DO NOTHING`.compile(
+        getDb().db,
+      ),
+    );
+    await expect(openCampaign(getDb(), packs, { county: '430500', year: 2026, actor: 't' })).rejects.toThrow(
+      /邵阳市不是区县/,
+    );
+  });
+
   it('opens 2026: carries identities valid on the first collection day, flags those ending before benefits', async () => {
     const r = await openCampaign(getDb(), packs, {
       county: '430502',

@@ -17,6 +17,7 @@ import {
   identitiesValidOn,
   insertCampaign,
   type RecertificationRow,
+  regionLevel,
   streamUnrenewed,
   type UnrenewedRow,
   unrenewedPage,
@@ -96,6 +97,15 @@ export async function openCampaign(
   const openedOn = input.date ?? new Date().toISOString().slice(0, 10);
   if (!isValidDate(openedOn))
     throw fail('bad-date', `--date ${openedOn}`, '日期应为 YYYY-MM-DD，如 2025-09-01');
+  // Campaigns, identities and enrollments are kept per county: a city code (朔州市 140600) is not one.
+  const region = await regionLevel(handle.db, input.county);
+  if (region && region.level !== 3)
+    throw fail(
+      'not-county',
+      `--region ${input.county}`,
+      `${region.name}不是区县；征缴按区县开办，请使用所辖区县的代码（canbao regions list ${input.county}）`,
+    );
+
   const { resolved, collection, benefit } = packFor(packs, input.county, input.year);
 
   return handle.transaction(async (tx) => {

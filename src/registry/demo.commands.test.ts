@@ -54,8 +54,10 @@ describe('canbao demo', () => {
       err.mockRestore();
     }
     const files = await readdir(out);
-    expect(files).toHaveLength(6 * 5);
+    // Per county: the 花名册, the past years' enrollment and four department lists.
+    expect(files).toHaveLength(6 * 6);
     expect(files).toContain('140623右玉县_参保人员花名册.csv');
+    expect(files).toContain('140623右玉县_往年参保记录.csv');
     expect(files.every((f) => f.startsWith('1406') && f.endsWith('.csv'))).toBe(true);
     const text = printed.join('');
     expect(text).toContain('演示人口已写入');

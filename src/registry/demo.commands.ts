@@ -156,6 +156,11 @@ const NEXT_STEPS: readonly { path: string[]; example: string; what: string }[] =
     what: '政策试算：低保资助改为60%',
   },
   {
+    path: ['campaign', 'unrenewed'],
+    example: 'canbao campaign unrenewed --region 430502 --year 2025',
+    what: '双清区上年已参保、今年尚未参保的人（按村、户）',
+  },
+  {
     path: ['demo'],
     example: 'canbao demo --persons 100000 --out 演示文件',
     what: '生成演示花名册和部门名单文件，可用来试导入',

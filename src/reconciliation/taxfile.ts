@@ -69,14 +69,16 @@ async function* pages(tx: DbSession, table: string, pageSize = 10_000): AsyncGen
 }
 
 /** Valid resident ID numbers with the county's address code that nobody in the registry has. */
-async function unregisteredIds(tx: DbSession, county: string, n: number, year: number): Promise<string[]> {
+async function unregisteredIds(tx: DbSession, county: string, n: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let k = 0; ids.length < n && k < n * 10; k++) {
-    const birth = new Date(Date.UTC(year - 40, 0, 1) + k * 86_400_000 * 37)
+  // Birth dates walk 1950-01-01 … 2018 in steps of 37 days (37 and 25,000 are coprime, so no date
+  // repeats before 25,000 numbers): every number is valid on any day after 2018.
+  for (let k = 0; ids.length < n && k < 25_000; k++) {
+    const birth = new Date(Date.UTC(1950, 0, 1) + ((k * 37) % 25_000) * 86_400_000)
       .toISOString()
       .slice(0, 10)
       .replaceAll('-', '');
-    const first17 = `${county}${birth}${String(990 - (k % 90)).padStart(3, '0')}`;
+    const first17 = `${county}${birth}${String(900 + (k % 100)).padStart(3, '0')}`;
     ids.push(first17 + checkDigit(first17));
   }
   const taken = await sql<{ doc_no: string }>`
@@ -142,7 +144,7 @@ export async function generateTaxfile(handle: DatabaseHandle, o: TaxfileOptions)
       SELECT min(county_code) AS code FROM persons WHERE county_code LIKE ${like}`.execute(db);
     const insideCounty =
       o.region.length === 6 && regionPrefix(o.region).length === 6 ? o.region : inside.rows[0]!.code;
-    const fakes = await unregisteredIds(tx, insideCounty, p, scope.year);
+    const fakes = await unregisteredIds(tx, insideCounty, p);
 
     const expected: TaxfileManifest['expected'] = {
       paid_not_registered: [],

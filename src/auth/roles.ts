@@ -87,6 +87,8 @@ export const ACCESS: readonly Rule[] = [
   { method: 'POST', url: '/api/reconciliations*', roles: ['admin', 'staff', 'tax'] },
   { method: 'POST', url: '/api/differences/*', roles: ['admin', 'staff', 'tax'] },
   { method: 'GET', url: '/api/reports/settlement*', roles: ['admin', 'staff', 'finance', 'leader'] },
+  { method: 'POST', url: '/api/reports/followups', roles: WORKERS },
+  { method: 'POST', url: '/api/reports/targets', roles: ['admin', 'staff'] },
   { method: 'GET', url: '/api/reports/*', roles: [...READERS, 'finance'] },
   { method: 'GET', url: '/api/users', roles: ['admin'] },
   { method: 'POST', url: '/api/users*', roles: ['admin'] },

@@ -20,6 +20,7 @@ import { registerReconcileCommands } from '../reconciliation/reconcile.commands.
 import { registerDemoCommands } from '../registry/demo.commands.js';
 import { registerRegionsCommands } from '../registry/regions.commands.js';
 import { registerRegistryCommands } from '../registry/registry.commands.js';
+import { registerReportCommands } from '../reports/report.commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('canbao')
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     registerServeCommands,
     registerUserCommands,
     registerReconcileCommands,
+    registerReportCommands,
   ]) {
     register(program);
   }

@@ -16,6 +16,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
 import { registerReconcileRoutes } from '../reconciliation/reconcile.routes.js';
+import { registerReportRoutes } from '../reports/report.routes.js';
 import { errorHandler, HttpError, notFoundHandler } from './errors.js';
 
 export interface AppDeps {
@@ -65,5 +66,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHouseholdRoutes(app, deps);
   registerPaymentRoutes(app, deps);
   registerReconcileRoutes(app, deps);
+  registerReportRoutes(app, deps);
   return app;
 }

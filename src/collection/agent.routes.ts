@@ -1,8 +1,7 @@
 // HTTP for entrusted agents (委托代征): list, register, ledger, hand-overs. Amounts in fen.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type AppDeps, needDb } from '../http/app.js';
-import { HttpError } from '../http/errors.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { DATE, missingAs404, requestActor } from '../http/route-helpers.js';
 import {
   AGENT_KINDS,
   addAgent,
@@ -11,25 +10,6 @@ import {
   overdueAgents,
   recordHandover,
 } from './agent.service.js';
-
-/** Until the API has sessions, changes are attributed to the caller's address. */
-export const httpActor = (request: FastifyRequest): string => `http:${request.ip}`;
-
-const NOT_FOUND = new Set(['no-agent', 'not-found', 'no-household']);
-
-/** "No such agent / household" is a 404 over HTTP; every other refusal stays a 400. */
-export async function notFoundAs404<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (e) {
-    const first = e instanceof OutcomeError ? e.issues[0] : undefined;
-    if (first && NOT_FOUND.has(first.code))
-      throw new HttpError(404, first.code, first.message, first.expression);
-    throw e;
-  }
-}
-
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 
 export function registerAgentRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'db'>): void {
   app.get<{ Querystring: { region?: string; overdue?: boolean; asOf?: string } }>(
@@ -46,7 +26,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'd
               type: 'boolean',
               description: '只列有超期、超限额提醒的代征人员（须同时给出 region）',
             },
-            asOf: { ...date, description: '截至日期，默认今天' },
+            asOf: { ...DATE, description: '截至日期，默认今天' },
           },
         },
       },
@@ -102,7 +82,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'd
         area: b.area,
         ...(b.handoverDays !== undefined ? { handoverDays: b.handoverDays } : {}),
         ...(b.handoverLimitFen !== undefined ? { handoverLimitFen: b.handoverLimitFen } : {}),
-        actor: httpActor(request),
+        actor: requestActor(request),
       });
       reply.status(r.status === 'added' ? 201 : 200);
       return r;
@@ -116,10 +96,10 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'd
         summary: '代征台账：代收（按日）、已缴库、未缴库、超期和超限额提醒',
         tags: ['委托代征'],
         params: { type: 'object', properties: { code: { type: 'string' } } },
-        querystring: { type: 'object', properties: { asOf: { ...date, description: '截至日期，默认今天' } } },
+        querystring: { type: 'object', properties: { asOf: { ...DATE, description: '截至日期，默认今天' } } },
       },
     },
-    async (request) => notFoundAs404(agentLedger(needDb(deps), request.params.code, request.query.asOf)),
+    async (request) => missingAs404(agentLedger(needDb(deps), request.params.code, request.query.asOf)),
   );
 
   app.post<{ Params: { code: string }; Body: { amountFen: number; handedOn: string; receiptNo: string } }>(
@@ -135,18 +115,18 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'd
           additionalProperties: false,
           properties: {
             amountFen: { type: 'integer', description: '缴库金额（分）' },
-            handedOn: { ...date, description: '缴库日期' },
+            handedOn: { ...DATE, description: '缴库日期' },
             receiptNo: { type: 'string', description: '缴库凭证（收据）号' },
           },
         },
       },
     },
     async (request, reply) => {
-      const r = await notFoundAs404(
+      const r = await missingAs404(
         recordHandover(needDb(deps), {
           agentCode: request.params.code,
           ...request.body,
-          actor: httpActor(request),
+          actor: requestActor(request),
         }),
       );
       reply.status(r.status === 'recorded' ? 201 : 200);

@@ -1,7 +1,7 @@
 // HTTP for the household views: one household's year, and the households enrolled only in part.
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, needDb } from '../http/app.js';
-import { notFoundAs404 } from './agent.routes.js';
+import { DATE, missingAs404 } from '../http/route-helpers.js';
 import { householdStatus, incompleteReport } from './household.service.js';
 
 const year = { type: 'integer', minimum: 2000, maximum: 2100, description: '参保年度' } as const;
@@ -48,18 +48,14 @@ export function registerHouseholdRoutes(app: FastifyInstance, deps: Pick<AppDeps
           required: ['year'],
           properties: {
             year,
-            asOf: {
-              type: 'string',
-              pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-              description: '年龄计算日期，默认今天',
-            },
+            asOf: { ...DATE, description: '年龄计算日期，默认今天' },
             fullId: { type: 'boolean', description: '返回完整证件号码' },
           },
         },
       },
     },
     async (request) =>
-      notFoundAs404(
+      missingAs404(
         householdStatus(needDb(deps), request.params.key, {
           year: request.query.year,
           ...(request.query.asOf ? { asOf: request.query.asOf } : {}),

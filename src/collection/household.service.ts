@@ -56,7 +56,7 @@ export async function householdsByKey(s: DbSession, key: string): Promise<Househ
   }
   if (persons.length > 0 && found.length === 0)
     refuse('no-household', 'key', `${maskId(text)} 没有登记在任何家庭户中`);
-  if (found.length === 0) refuse('not-found', 'key', `没有户号 ${text}，也没有以此为证件号码的人员`);
+  if (found.length === 0) refuse('no-household', 'key', `没有户号 ${text}，也没有以此为证件号码的人员`);
   return found;
 }
 

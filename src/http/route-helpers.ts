@@ -10,9 +10,9 @@ export const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as con
 export const requestActor = (request: FastifyRequest): string =>
   request.user?.username ?? `http:${request.ip}`;
 
-const NOT_FOUND_CODES = new Set(['no-person', 'no-refund', 'no-household', 'no-payment']);
+const NOT_FOUND_CODES = new Set(['no-person', 'no-refund', 'no-household', 'no-payment', 'no-agent']);
 
-/** An unknown person, household, payment or refund is a 404 over HTTP; every other refusal stays a 400. */
+/** An unknown person, household, payment, refund or agent is a 404 over HTTP; every other refusal stays a 400. */
 export async function missingAs404<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;

@@ -89,6 +89,10 @@ describeEachDatabase('who may do what over HTTP', (getDb) => {
       },
     });
     expect(pay.statusCode).toBe(403);
+    await sql`INSERT INTO agents (county_code, code, name, kind, area_code) VALUES
+      ('130802', 'A-OTHER', '外村代征员', 'village', '130802001002')`.execute(getDb().db);
+    const ledger = await app.inject({ method: 'GET', url: '/api/agents/A-OTHER/ledger', headers: { cookie } });
+    expect(ledger.statusCode).toBe(403);
   });
 
   it('finance may not take payments or see the user list', async () => {

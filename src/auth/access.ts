@@ -98,6 +98,13 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
     const village = r.rows[0]?.village;
     if (village !== undefined && !village.startsWith(scope)) outside('此人');
   }
+  if (typeof params?.code === 'string' && request.routeOptions.url?.startsWith('/api/agents/')) {
+    const r = await sql<{ area: string | null; county: string }>`
+      SELECT area_code AS area, county_code AS county FROM agents WHERE code = ${params.code}`.execute(db.db);
+    const agent = r.rows[0];
+    // A worker sees the agents of their area; a township worker also those of its villages.
+    if (agent && !(agent.area ?? agent.county).startsWith(scope)) outside('此代征人员');
+  }
   if (typeof params?.key === 'string') {
     // A household is named by its number or by any member's ID number.
     const key = params.key;

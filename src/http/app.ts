@@ -18,6 +18,7 @@ import { registerPolicyRoutes } from '../policy/policy.routes.js';
 import { registerReconcileRoutes } from '../reconciliation/reconcile.routes.js';
 import { registerReportRoutes } from '../reports/report.routes.js';
 import { errorHandler, HttpError, notFoundHandler } from './errors.js';
+import { DEFAULT_WEB_ROOT, hasWebAssets, registerWebAssets } from './web-assets.js';
 
 export interface AppDeps {
   packs: PackRegistry;
@@ -29,6 +30,8 @@ export interface AppDeps {
    */
   auth?: AuthOptions;
   logger?: boolean;
+  /** The built web application to serve at / (default dist-web/ when built); false for none. */
+  webRoot?: string | false;
 }
 
 /** The database for a route, or a clear 503 when this app has none (policy-only tests). */
@@ -67,5 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPaymentRoutes(app, deps);
   registerReconcileRoutes(app, deps);
   registerReportRoutes(app, deps);
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
+  if (webRoot !== false && hasWebAssets(webRoot)) registerWebAssets(app, webRoot);
   return app;
 }

@@ -86,7 +86,7 @@ describe('canbao demo', () => {
     try {
       const p = program();
       p.command('policy').command('list');
-      await p.parseAsync(['start', '--persons', '1500'], { from: 'user' });
+      await p.parseAsync(['start', '--persons', '1500', '--no-serve'], { from: 'user' });
     } finally {
       spy.mockRestore();
       err.mockRestore();
@@ -101,5 +101,8 @@ describe('canbao demo', () => {
     // Suggestions only for commands that exist in this program.
     expect(text).toContain('canbao policy list');
     expect(text).not.toContain('canbao policy leaflet');
+    // Demo accounts for the web application: an administrator and a village worker, passwords shown once.
+    expect(text).toMatch(/用户名 admin\s+密码 [a-z]{4}-\d{4}\s+医保局管理员/);
+    expect(text).toMatch(/用户名 cun\s+密码 [a-z]{4}-\d{4}\s+村（社区）代办员，管辖 .*（\d{12}）/);
   });
 });

@@ -1,7 +1,10 @@
 // `canbao demo` (a demo population into files or the database) and `canbao start` (what
-// `npm start` runs: a ready-to-try database with a demo population and what to do next).
+// `npm start` runs: a ready-to-try database with a demo population and demo accounts, what to do
+// next, then the web application; `--no-serve` stops after preparing, for tests and scripts).
 import type { Command } from 'commander';
+import { type DemoAccount, ensureDemoAccounts } from '../auth/demo-accounts.js';
 import { type DatabaseHandle, openDatabase } from '../db/connection.js';
+import { DEFAULT_HOST, DEFAULT_PORT, serveHttp } from '../http/serve.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { countPersons, countsByCounty, identityCountsByCounty, tableExists } from './demo/demo.repository.js';
 import { writeDemoFiles } from './demo/files.js';
@@ -174,9 +177,29 @@ function hasCommand(program: Command, path: readonly string[]): boolean {
   return current !== undefined;
 }
 
-async function start(program: Command, o: { persons: string; seed: string }): Promise<void> {
+interface StartOptions {
+  persons: string;
+  seed: string;
+  /** false with --no-serve: prepare the database and stop (tests, scripts). */
+  serve: boolean;
+  port: string;
+  host: string;
+}
+
+function printAccounts(accounts: readonly DemoAccount[]): void {
+  if (accounts.length === 0) {
+    out('网页登录：使用已有的用户账号（忘记密码可用 npx canbao user passwd <用户名> 重置）。');
+    return;
+  }
+  out('已创建演示账号（密码只显示这一次，请记下）：');
+  for (const a of accounts)
+    out(`  用户名 ${a.username}  密码 ${a.password}  ${a.roleName}${a.scope ? `，管辖 ${a.scope}` : ''}`);
+}
+
+async function start(program: Command, o: StartOptions): Promise<void> {
   const persons = parsePersons(o.persons);
   const handle = await openDatabase();
+  let accounts: DemoAccount[];
   try {
     const regions = await seedRegions(handle.db);
     out(
@@ -185,6 +208,7 @@ async function start(program: Command, o: { persons: string; seed: string }): Pr
     const existing = await countPersons(handle.db);
     if (existing === 0) await demoToDatabase(handle, { persons, seed: o.seed, asOf: DEFAULT_AS_OF });
     else out(`数据库中已有 ${existing.toLocaleString('en-US')} 人，不再生成演示人口。`);
+    accounts = await ensureDemoAccounts(handle);
     out();
     await printDatabaseSummary(handle);
   } finally {
@@ -197,15 +221,23 @@ async function start(program: Command, o: { persons: string; seed: string }): Pr
   // A new user has canbao only inside the project, so the examples are given as `npx canbao …`.
   for (const s of steps) out(`  npx ${padEnd(s.example, width)}  # ${s.what}`);
   out(`  npx ${padEnd('canbao --help', width)}  # 全部命令`);
+  out();
+  printAccounts(accounts);
+  if (o.serve) await serveHttp({ port: o.port, host: o.host });
 }
 
 export function registerDemoCommands(program: Command): void {
   program
     .command('start')
-    .description('一键开始：准备数据库、载入区划，空库时生成演示人口，并显示概况和下一步（npm start）')
+    .description(
+      '一键开始：准备数据库、载入区划，空库时生成演示人口和演示账号，然后启动网页服务（npm start）',
+    )
     .option('--persons <n>', '空库时生成的演示人数', '20000')
     .option('--seed <seed>', '演示人口的随机种子', 'canbao')
-    .action((o: { persons: string; seed: string }) => start(program, o));
+    .option('--no-serve', '只准备数据库和演示账号，不启动网页服务')
+    .option('--port <端口>', '网页服务端口', DEFAULT_PORT)
+    .option('--host <地址>', '网页服务监听地址', DEFAULT_HOST)
+    .action((o: StartOptions) => start(program, o));
 
   program
     .command('demo')

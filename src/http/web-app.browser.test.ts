@@ -1,0 +1,149 @@
+// The web application in a real browser (Debian's chromium driven by playwright-core) against the
+// real server on a random port and a fresh database: log in, take a payment and see it listed, a
+// village worker refused another village's household with the API's Chinese message, log out.
+// Screenshots of the main pages go to test-artifacts/web/ for people to look at. One database
+// (PGlite) only: the pages call the same API whose every route is tested on both databases, and a
+// second browser run would double the slowest test file for no new coverage.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../auth/user.service.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import { shippedPacks } from '../policy/pack-loader.js';
+import { checkDigit } from '../registry/id-document.js';
+import { createPgliteTestDatabase } from '../test-support/db.js';
+import { buildApp } from './app.js';
+import { DEFAULT_WEB_ROOT, hasWebAssets } from './web-assets.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/web/', import.meta.url);
+const id = (first17: string) => first17 + checkDigit(first17);
+const EAST = '130802001001';
+const WEST = '130802001002';
+const MINE = id('13080219800101001');
+const SPOUSE = id('13080219820202002');
+const THEIRS = id('13080219750303003');
+const PW = 'canbao2025';
+
+async function fixture(db: DatabaseHandle): Promise<void> {
+  await sql`INSERT INTO regions (code, name, level, parent_code, county_code) VALUES
+    ('130802', '双桥区', 3, NULL, '130802'), ('130802001', '石洞子沟街道', 4, '130802', '130802'),
+    (${EAST}, '东关村', 5, '130802001', '130802'), (${WEST}, '西关村', 5, '130802001', '130802')
+    ON CONFLICT DO NOTHING`.execute(db.db);
+  await sql`INSERT INTO households (id, county_code, household_no, village_code) VALUES
+    (1, '130802', 'H001', ${EAST}), (2, '130802', 'H002', ${WEST})`.execute(db.db);
+  await sql`INSERT INTO persons (county_code, doc_type, doc_no, name, birth_date, household_id, relation,
+      residence_village) VALUES
+    ('130802', 'resident_id', ${MINE}, '张东一', '1980-01-01', 1, '户主', ${EAST}),
+    ('130802', 'resident_id', ${SPOUSE}, '李东二', '1982-02-02', 1, '配偶', ${EAST}),
+    ('130802', 'resident_id', ${THEIRS}, '王西三', '1975-03-03', 2, '户主', ${WEST})`.execute(db.db);
+  await addUser(db, { username: 'admin', displayName: '管理员', role: 'admin', password: PW }, 'test');
+  await addUser(
+    db,
+    { username: 'cun1', displayName: '东关村代办员', role: 'village', scopeCode: EAST, password: PW },
+    'test',
+  );
+}
+
+describe('web application in a browser', () => {
+  let db: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const shot = async (name: string) => {
+    await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
+  };
+  const login = async (username: string, password = PW) => {
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+  };
+  const menu = (name: string) => page.getByRole('menuitem', { name }).click();
+
+  beforeAll(async () => {
+    expect(hasWebAssets(DEFAULT_WEB_ROOT), '网页界面尚未构建：先运行 npm run build').toBe(true);
+    expect(existsSync(CHROMIUM), `没有 ${CHROMIUM}：apt-get install chromium fonts-noto-cjk`).toBe(true);
+    await mkdir(ARTIFACTS, { recursive: true });
+    db = await createPgliteTestDatabase();
+    await fixture(db);
+    app = await buildApp({ packs: shippedPacks(), db, auth: { secureCookies: false } });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page.setDefaultTimeout(15_000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await db?.close();
+  });
+
+  it('an administrator logs in (a wrong password shows the API’s message)', async () => {
+    await page.goto(`${base}/`);
+    await shot('01-login');
+    await login('admin', 'wrong-password');
+    await page.getByText('用户名或密码错误').waitFor();
+    await login('admin');
+    await page.getByTestId('current-user').waitFor();
+    expect(await page.getByTestId('current-user').textContent()).toContain('管理员（医保局管理员）');
+    await page.getByText('2025 年度参保缴费概况').waitFor();
+    await shot('02-dashboard');
+  });
+
+  it('finds a household with each member’s status, takes a payment and sees it listed', async () => {
+    await menu('参保人员');
+    await page.getByLabel('户号或证件号码').fill(MINE);
+    await page.getByLabel('户号或证件号码').press('Enter');
+    await page.getByText('户号 H001').waitFor();
+    expect(await page.getByRole('cell', { name: '李东二' }).count()).toBe(1);
+    await shot('03-registry');
+
+    await menu('缴费');
+    await page.getByLabel('证件号码', { exact: true }).fill(MINE);
+    await page.getByLabel('金额（元）').fill('400');
+    await page.getByLabel('缴费日期').fill('2024-10-10');
+    await page.getByRole('button', { name: '确认收费' }).click();
+    const outcome = page.getByTestId('payment-outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain('已收取 张东一 2025 年度缴费 ¥400.00');
+    const row = page.getByTestId('payments-table').getByRole('row', { name: /张东一/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('已入账');
+    await shot('04-payments');
+
+    await menu('退费');
+    await page.getByText('退费清单').waitFor();
+    await shot('05-refunds');
+    await menu('用户管理');
+    await page.getByRole('cell', { name: 'cun1' }).waitFor();
+    await shot('06-users');
+    await menu('审计日志');
+    await page.getByRole('cell', { name: 'payment.record' }).waitFor();
+    await shot('07-audit');
+  });
+
+  it('logs out, and a village worker cannot see another village’s household', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByLabel('用户名').waitFor();
+    await login('cun1');
+    await page.getByTestId('current-user').waitFor();
+    // The menu mirrors the access table: no system pages for a village worker.
+    expect(await page.getByRole('menuitem', { name: '用户管理' }).count()).toBe(0);
+    await menu('参保人员');
+    await page.getByLabel('户号或证件号码').fill(THEIRS);
+    await page.getByLabel('户号或证件号码').press('Enter');
+    const error = page.getByTestId('registry-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(`此户不在您的管辖范围（${EAST}）内`);
+    await shot('08-village-out-of-scope');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByLabel('用户名').waitFor();
+  });
+});

@@ -1,0 +1,78 @@
+// The side menu: each page names the API call it cannot work without, and is shown only to roles
+// the server's own access table (src/auth/roles.ts) lets make that call — the UI mirrors the
+// rules, it does not restate them.
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  MoneyCollectOutlined,
+  RollbackOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Role } from '../../src/auth/roles.js';
+import { canUse } from './access';
+import { AuditPage } from './pages/AuditPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { PaymentsPage } from './pages/PaymentsPage';
+import { RefundsPage } from './pages/RefundsPage';
+import { RegistryPage } from './pages/RegistryPage';
+import { UsersPage } from './pages/UsersPage';
+
+export interface PageDef {
+  path: string;
+  label: string;
+  icon: ReactNode;
+  group?: { key: string; label: string; icon: ReactNode };
+  /** The call the page needs; the page is listed for the roles allowed to make it. */
+  needs: [method: 'GET' | 'POST', route: string] | null;
+  render: () => ReactNode;
+}
+
+const SYSTEM = { key: 'system', label: '系统', icon: <SettingOutlined /> };
+
+export const PAGES: PageDef[] = [
+  { path: '/', label: '首页', icon: <DashboardOutlined />, needs: null, render: () => <DashboardPage /> },
+  {
+    path: '/registry',
+    label: '参保人员',
+    icon: <TeamOutlined />,
+    needs: ['GET', '/api/households/:key'],
+    render: () => <RegistryPage />,
+  },
+  {
+    path: '/payments',
+    label: '缴费',
+    icon: <MoneyCollectOutlined />,
+    needs: ['GET', '/api/payments'],
+    render: () => <PaymentsPage />,
+  },
+  {
+    path: '/refunds',
+    label: '退费',
+    icon: <RollbackOutlined />,
+    needs: ['GET', '/api/refunds'],
+    render: () => <RefundsPage />,
+  },
+  {
+    path: '/system/users',
+    label: '用户管理',
+    icon: <UserOutlined />,
+    group: SYSTEM,
+    needs: ['GET', '/api/users'],
+    render: () => <UsersPage />,
+  },
+  {
+    path: '/system/audit',
+    label: '审计日志',
+    icon: <AuditOutlined />,
+    group: SYSTEM,
+    needs: ['GET', '/api/audit'],
+    render: () => <AuditPage />,
+  },
+];
+
+export function pagesFor(role: Role): PageDef[] {
+  return PAGES.filter((p) => p.needs === null || canUse(role, p.needs[0], p.needs[1]));
+}

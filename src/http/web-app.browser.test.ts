@@ -1,6 +1,7 @@
 // The web application in a real browser (Debian's chromium driven by playwright-core) against the
 // real server on a random port and a fresh database: log in, take a payment and see it listed, a
-// village worker refused another village's household with the API's Chinese message, log out.
+// village worker refused another village's household with the API's Chinese message, log out; the
+// dashboard's coverage counts the payment.
 // Screenshots of the main pages go to test-artifacts/web/ for people to look at. One database
 // (PGlite) only: the pages call the same API whose every route is tested on both databases, and a
 // second browser run would double the slowest test file for no new coverage.
@@ -94,7 +95,10 @@ describe('web application in a browser', () => {
     await page.getByTestId('current-user').waitFor();
     expect(await page.getByTestId('current-user').textContent()).toContain('管理员（医保局管理员）');
     await page.getByText('2025 年度参保缴费概况').waitFor();
-    await shot('02-dashboard');
+    // A county chosen: the coverage gauge and the township ranking from the reports.
+    await page.getByLabel('地区').click({ force: true });
+    await page.getByText('（130802）').click();
+    await page.getByText('已参保 0 人 / 应参保 3 人').waitFor();
   });
 
   it('finds a household with each member’s status, takes a payment and sees it listed', async () => {
@@ -117,6 +121,12 @@ describe('web application in a browser', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('已入账');
     await shot('04-payments');
+
+    // The dashboard counts the newly enrolled person.
+    await menu('首页');
+    await page.getByText('已参保 1 人 / 应参保 3 人').waitFor();
+    await page.getByText('乡镇参保率排名').waitFor();
+    await shot('02-dashboard');
 
     await menu('退费');
     await page.getByText('退费清单').waitFor();

@@ -20,7 +20,7 @@ function RegionYearPicker() {
       ) : (
         <Select
           aria-label="地区"
-          style={{ width: 200 }}
+          style={{ width: 280 }}
           value={region}
           onChange={setRegion}
           options={[

@@ -1,12 +1,20 @@
 // ECharts in React without a wrapper library: one chart per element, resized with its box. Only
 // the chart types the pages use are bundled.
-import { BarChart, GaugeChart } from 'echarts/charts';
+import { BarChart, GaugeChart, LineChart } from 'echarts/charts';
 import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([GaugeChart, BarChart, GridComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([
+  GaugeChart,
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 

@@ -1,10 +1,10 @@
-// 首页: coverage against the pack's target and the township ranking from the coverage report
-// when the server has it; the counter's own totals (payments, held payments, refunds) from the
-// lists every worker can read. Nothing is shown that the server did not answer.
+// 首页: coverage against the pack's target, the weekly trend and the township ranking from the
+// reports (for roles that may read them); the counter's own totals (payments, held payments,
+// refunds) from the lists. Nothing is shown that the server did not answer.
 import { Alert, Card, Col, Row, Statistic, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { canUse } from '../access';
-import { ApiError, get, messageOf } from '../api';
+import { get, messageOf } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { yuan } from '../format';
 import { useSession } from '../session';
@@ -26,7 +26,21 @@ interface CoverageReport {
   lines: CoverageLine[];
 }
 
+interface TrendReport {
+  weeks: { weekStart: string; weekEnd: string; added: number; cumulative: number }[];
+}
+
 const PAYMENT_LIMIT = 10000;
+
+function trend(t: TrendReport): ChartOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 60, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: 'category', data: t.weeks.map((w) => w.weekEnd) },
+    yAxis: { type: 'value', name: '累计参保（人）' },
+    series: [{ type: 'line', data: t.weeks.map((w) => w.cumulative), areaStyle: {}, smooth: true }],
+  };
+}
 
 function gauge(rate: number, target: number): ChartOption {
   return {
@@ -57,7 +71,7 @@ function ranking(lines: CoverageLine[], target: number): ChartOption {
   const sorted = [...lines].sort((a, b) => (a.ratePercent ?? 0) - (b.ratePercent ?? 0));
   return {
     tooltip: { trigger: 'axis' },
-    grid: { left: 120, right: 40, top: 10, bottom: 30 },
+    grid: { left: 120, right: 60, top: 30, bottom: 30 },
     xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     yAxis: { type: 'category', data: sorted.map((l) => l.name) },
     series: [
@@ -76,6 +90,7 @@ export function DashboardPage() {
   const area = user?.scopeCode ?? region;
   const [coverage, setCoverage] = useState<CoverageReport | null>(null);
   const [coverageNote, setCoverageNote] = useState<string | null>(null);
+  const [weekly, setWeekly] = useState<TrendReport | null>(null);
   const [payments, setPayments] = useState<PaymentRow[] | null>(null);
   const [refunds, setRefunds] = useState<RefundRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -86,16 +101,17 @@ export function DashboardPage() {
     setError(null);
     setCoverage(null);
     setCoverageNote(null);
-    if (area && canUse(role, 'GET', '/api/reports/coverage'))
+    setWeekly(null);
+    const reports = canUse(role, 'GET', '/api/reports/coverage');
+    if (reports && !area) setCoverageNote('在页面上方选择一个地区，即可查看参保率、进度和乡镇排名。');
+    if (reports && area) {
       get<CoverageReport>('/api/reports/coverage', { region: area, year })
         .then(setCoverage)
-        .catch((e) =>
-          setCoverageNote(
-            e instanceof ApiError && e.code === 'NOT_FOUND' && e.where.startsWith('/api/reports')
-              ? '本系统尚未提供参保率报表接口，暂不显示参保率。'
-              : messageOf(e),
-          ),
-        );
+        .catch((e) => setCoverageNote(messageOf(e)));
+      get<TrendReport>('/api/reports/trend', { region: area, year })
+        .then(setWeekly)
+        .catch(() => setWeekly(null));
+    }
     if (canUse(role, 'GET', '/api/payments'))
       get<PaymentRow[]>('/api/payments', {
         year,
@@ -138,37 +154,37 @@ export function DashboardPage() {
       )}
       {totals && (
         <>
-          <Col xs={24} md={8}>
+          <Col xs={24} md={6}>
             <Card>
               <Statistic title="已入账缴费（笔）" value={totals.count} />
             </Card>
           </Col>
-          <Col xs={24} md={8}>
+          <Col xs={24} md={6}>
             <Card>
               <Statistic title="已入账金额" value={yuan(totals.fen)} />
             </Card>
           </Col>
-          <Col xs={24} md={8}>
+          <Col xs={24} md={6}>
             <Card>
               <Statistic title="待审核缴费（笔）" value={totals.review} />
             </Card>
           </Col>
+          {refunds && (
+            <Col xs={24} md={6}>
+              <Card>
+                <Statistic
+                  title="待审核退费（笔）"
+                  value={refunds.filter((r) => r.state === 'requested').length}
+                />
+              </Card>
+            </Col>
+          )}
           {totals.truncated && (
             <Col span={24}>
               <Alert type="info" showIcon message={`缴费记录较多，以上仅统计最近 ${PAYMENT_LIMIT} 笔。`} />
             </Col>
           )}
         </>
-      )}
-      {refunds && (
-        <Col xs={24} md={8}>
-          <Card>
-            <Statistic
-              title="待审核退费（笔）"
-              value={refunds.filter((r) => r.state === 'requested').length}
-            />
-          </Card>
-        </Col>
       )}
       {coverage && total && total.ratePercent !== null && (
         <Col xs={24} lg={10}>
@@ -190,6 +206,13 @@ export function DashboardPage() {
               height={Math.max(240, townships.length * 28)}
               option={ranking(townships, coverage.target.overallPercent)}
             />
+          </Card>
+        </Col>
+      )}
+      {weekly && weekly.weeks.length > 0 && (
+        <Col span={24}>
+          <Card title="参保进度（按周累计）">
+            <Chart label="参保进度" height={260} option={trend(weekly)} />
           </Card>
         </Col>
       )}

@@ -1,7 +1,7 @@
 // The web application in a real browser (Debian's chromium driven by playwright-core) against the
 // real server on a random port and a fresh database: log in, take a payment and see it listed, a
 // village worker refused another village's household with the API's Chinese message, log out; the
-// dashboard's coverage counts the payment.
+// dashboard's coverage counts the payment; the village worker collects as the village's agent.
 // Screenshots of the main pages go to test-artifacts/web/ for people to look at. One database
 // (PGlite) only: the pages call the same API whose every route is tested on both databases, and a
 // second browser run would double the slowest test file for no new coverage.
@@ -41,6 +41,10 @@ async function fixture(db: DatabaseHandle): Promise<void> {
     ('130802', 'resident_id', ${MINE}, '张东一', '1980-01-01', 1, '户主', ${EAST}),
     ('130802', 'resident_id', ${SPOUSE}, '李东二', '1982-02-02', 1, '配偶', ${EAST}),
     ('130802', 'resident_id', ${THEIRS}, '王西三', '1975-03-03', 2, '户主', ${WEST})`.execute(db.db);
+  await sql`INSERT INTO agents (county_code, code, name, kind, area_code) VALUES
+    ('130802', 'A001', '东关村代征员', 'village', ${EAST}), ('130802', 'A002', '西关村代征员', 'village', ${WEST})`.execute(
+    db.db,
+  );
   await addUser(db, { username: 'admin', displayName: '管理员', role: 'admin', password: PW }, 'test');
   await addUser(
     db,
@@ -153,6 +157,21 @@ describe('web application in a browser', () => {
     await error.waitFor();
     expect(await error.textContent()).toContain(`此户不在您的管辖范围（${EAST}）内`);
     await shot('08-village-out-of-scope');
+
+    // Collecting as the village's agent: only this village's agent is offered.
+    await menu('缴费');
+    await page.getByLabel('证件号码', { exact: true }).fill(SPOUSE);
+    await page.getByLabel('代征人员').click({ force: true });
+    expect(await page.getByText('西关村代征员（A002').count()).toBe(0);
+    await page.getByText('东关村代征员（A001').click();
+    await page.getByLabel('金额（元）').fill('400');
+    await page.getByLabel('缴费日期').fill('2024-10-11');
+    await page.getByRole('button', { name: '确认收费' }).click();
+    await page.getByText('已收取 李东二 2025 年度缴费 ¥400.00').waitFor();
+    const row = page.getByTestId('payments-table').getByRole('row', { name: /李东二/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('A001');
+    await shot('09-village-agent-payment');
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByLabel('用户名').waitFor();
   });

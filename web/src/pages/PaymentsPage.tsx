@@ -44,8 +44,16 @@ interface FormValues {
   holdWrongAmount?: boolean;
 }
 
+interface Agent {
+  code: string;
+  name: string;
+  areaName: string | null;
+  active: boolean;
+}
+
 function TakePayment({ onDone }: { onDone: () => void }) {
-  const { year } = useSession();
+  const { user, year, region } = useSession();
+  const [agents, setAgents] = useState<Agent[]>([]);
   const [form] = Form.useForm<FormValues>();
   const [outcome, setOutcome] = useState<{ type: 'success' | 'warning' | 'error'; text: string } | null>(
     null,
@@ -61,6 +69,18 @@ function TakePayment({ onDone }: { onDone: () => void }) {
     if (docNo) form.setFieldsValue({ target: 'person', key: docNo });
     else if (key) form.setFieldsValue({ target: 'household', key });
   }, [form]);
+
+  // Village and township workers collect as agents; the bureau's counter is the tax window.
+  const defaultChannel: ChannelCode =
+    user?.role === 'village' ? 'agent_village' : user?.role === 'township' ? 'agent_township' : 'tax_window';
+  // Agents of the worker's area (the API narrows the list to the scope) for the 代征 channels.
+  const area = user?.scopeCode ?? region;
+  useEffect(() => {
+    if (!channel?.startsWith('agent_')) return;
+    get<Agent[]>('/api/agents', { region: area || undefined })
+      .then((all) => setAgents(all.filter((a) => a.active)))
+      .catch(() => setAgents([]));
+  }, [channel, area]);
 
   /** The amount due from the household view: the member's or the whole household's. */
   const fillDue = async () => {
@@ -145,7 +165,7 @@ function TakePayment({ onDone }: { onDone: () => void }) {
         initialValues={{
           target: 'person',
           paidOn: today(),
-          channel: 'tax_window',
+          channel: defaultChannel,
           externalNo: newReceiptNo(),
         }}
         style={{ rowGap: 12 }}
@@ -183,10 +203,20 @@ function TakePayment({ onDone }: { onDone: () => void }) {
         {channel?.startsWith('agent_') && (
           <Form.Item
             name="agent"
-            label="代征人员编码"
-            rules={[{ required: true, message: '委托代征须填写代征人员编码' }]}
+            label="代征人员"
+            rules={[{ required: true, message: '委托代征须选择代征人员' }]}
           >
-            <Input style={{ width: 140 }} />
+            <Select
+              aria-label="代征人员"
+              style={{ width: 220 }}
+              showSearch
+              optionFilterProp="label"
+              notFoundContent="本地区没有登记的代征人员"
+              options={agents.map((a) => ({
+                value: a.code,
+                label: `${a.name}（${a.code}${a.areaName ? `，${a.areaName}` : ''}）`,
+              }))}
+            />
           </Form.Item>
         )}
         <Form.Item name="externalNo" label="收据号" rules={[{ required: true, message: '请输入收据号' }]}>

@@ -18,8 +18,9 @@ import { differencePages, getRun, listRuns, runTotals } from './runs.repository.
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UPLOAD_TYPES = ['text/csv', 'application/octet-stream', XLSX_TYPE];
 
-/** Who made the change: the signed-in user once sessions exist; until then the caller's header. */
+/** Who made the change: the signed-in user; without sign-in (an app built without auth), the caller's header. */
 function actorOf(request: FastifyRequest): string {
+  if (request.user) return request.user.username;
   const h = request.headers['x-canbao-user'];
   return `http:${typeof h === 'string' && h !== '' ? h : 'anonymous'}`;
 }

@@ -4,6 +4,7 @@ import { type BenchDatabase, type BenchDatabaseKind, openBenchDatabase } from '.
 import { type BenchContext, type Measurement, printTable, saveResults, type Workload } from './harness.js';
 import { assessOne } from './workloads/assess-one.js';
 import { benchAssessRegion } from './workloads/assess-region.js';
+import { benchCoverage } from './workloads/coverage.js';
 import { benchImports } from './workloads/imports.js';
 import { benchReconcile } from './workloads/reconcile.js';
 
@@ -12,6 +13,7 @@ const workloads: Workload[] = [assessOne];
 const dbWorkloads: { name: string; run: (db: BenchDatabase) => Promise<Measurement[]> }[] = [
   { name: 'assess-region', run: benchAssessRegion },
   { name: 'reconcile', run: benchReconcile },
+  { name: 'coverage', run: benchCoverage },
 ];
 
 const { values } = parseArgs({

@@ -89,14 +89,19 @@ export async function demoCampaign(
         (ARRAY[${sql.join(channelList.map((c) => sql`${c}`))}]::text[])[1 + w2 % ${channelList.length}::int] AS channel
       FROM days
       WHERE w0 < CASE WHEN hardship THEN ${HARDSHIP_SHARE}::int ELSE ${OTHER_SHARE}::int END`;
+    // Drawn once into a temp table and analysed: the planner then knows how many rows follow (stale
+    // statistics on freshly written assessments made it nest-loop over payments: 160 rows/s).
+    await sql`CREATE TEMP TABLE demo_campaign_draw ON COMMIT DROP AS
+      SELECT * FROM (${drawn}) d WHERE d.on_day <= ${asOf}::date`.execute(tx.db);
+    await sql`ANALYZE demo_campaign_draw`.execute(tx.db);
     const paid = await sql<{ n: number }>`
-      WITH d AS (${drawn}), ins AS (
+      WITH ins AS (
         INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, pack_hash,
           recorded_by)
         SELECT d.county_code, ${o.year}, d.person_id, d.payable_fen, d.on_day, d.channel,
           'DEMO-' || ${o.year}::text || '-' || d.person_id::text, d.pack_hash, ${o.actor}
-        FROM d
-        WHERE d.payable_fen > 0 AND d.on_day <= ${asOf}::date
+        FROM demo_campaign_draw d
+        WHERE d.payable_fen > 0
           AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.person_id = d.person_id AND x.year = ${o.year}
             AND x.kind = 'contribution' AND x.status = 'accepted')
         ON CONFLICT (channel, external_no) DO NOTHING
@@ -104,16 +109,16 @@ export async function demoCampaign(
       )
       SELECT count(*)::int AS n FROM ins`.execute(tx.db);
     const enrolled = await sql<{ n: number }>`
-      WITH d AS (${drawn}), ins AS (
+      WITH ins AS (
         INSERT INTO enrollments (county_code, year, person_id, status, source, registered_on, enrolled_on, payment_id,
           benefit_start, benefit_end, waiting_days, pack_hash)
         SELECT d.county_code, ${o.year}, d.person_id, 'enrolled',
           CASE WHEN d.payable_fen > 0 THEN 'payment' ELSE 'subsidy' END, d.on_day, d.on_day, pay.id,
           ${benefit.start}::date, ${benefit.end}::date, 0, d.pack_hash
-        FROM d
-        LEFT JOIN payments pay ON pay.channel = d.channel
+        FROM demo_campaign_draw d
+        LEFT JOIN payments pay ON pay.person_id = d.person_id AND pay.year = ${o.year} AND pay.channel = d.channel
           AND pay.external_no = 'DEMO-' || ${o.year}::text || '-' || d.person_id::text
-        WHERE d.on_day <= ${asOf}::date AND (d.payable_fen = 0 OR pay.id IS NOT NULL)
+        WHERE d.payable_fen = 0 OR pay.id IS NOT NULL
         ON CONFLICT (person_id, year) DO UPDATE SET status = 'enrolled', source = excluded.source,
           enrolled_on = excluded.enrolled_on, payment_id = excluded.payment_id,
           benefit_start = excluded.benefit_start, benefit_end = excluded.benefit_end, updated_at = now()

@@ -1,7 +1,8 @@
 // The web application in a real browser (Debian's chromium driven by playwright-core) against the
 // real server on a random port and a fresh database: log in, take a payment and see it listed, a
 // village worker refused another village's household with the API's Chinese message, log out; the
-// dashboard's coverage counts the payment; the village worker collects as the village's agent.
+// dashboard's coverage counts the payment; the village worker collects as the village's agent; a
+// new user changes the password at first login.
 // Screenshots of the main pages go to test-artifacts/web/ for people to look at. One database
 // (PGlite) only: the pages call the same API whose every route is tested on both databases, and a
 // second browser run would double the slowest test file for no new coverage.
@@ -137,6 +138,15 @@ describe('web application in a browser', () => {
     await shot('05-refunds');
     await menu('用户管理');
     await page.getByRole('cell', { name: 'cun1' }).waitFor();
+    // A new township worker, who must change the password at first login.
+    await page.getByLabel('用户名').fill('xiang1');
+    await page.getByLabel('姓名').fill('街道专干');
+    await page.getByLabel('角色').click({ force: true });
+    await page.getByText('乡镇（街道）医保专干').click();
+    await page.getByLabel('管辖范围').fill('130802001');
+    await page.getByLabel('初始密码').fill('first-pass1');
+    await page.getByRole('button', { name: /新\s*增/ }).click();
+    await page.getByRole('row', { name: /xiang1.*待修改密码/ }).waitFor();
     await shot('06-users');
     await menu('审计日志');
     await page.getByRole('cell', { name: 'payment.record' }).waitFor();
@@ -172,6 +182,22 @@ describe('web application in a browser', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('A001');
     await shot('09-village-agent-payment');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByLabel('用户名').waitFor();
+  });
+
+  it('a user made by the administrator changes the password at first login', async () => {
+    await login('xiang1', 'first-pass1');
+    await page.getByText('首次登录或密码被重置，请先修改密码').waitFor();
+    await shot('10-forced-password-change');
+    await page.getByLabel('当前密码').fill('first-pass1');
+    await page.getByLabel('新密码', { exact: true }).fill('second-pass2');
+    await page.getByLabel('确认新密码').fill('second-pass2');
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await page.getByTestId('current-user').waitFor();
+    expect(await page.getByTestId('current-user').textContent()).toContain(
+      '街道专干（乡镇（街道）医保专干）',
+    );
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByLabel('用户名').waitFor();
   });

@@ -77,15 +77,6 @@ export async function personHistory(
   return personHistoryBy(db, packs, sql`p.doc_no = ${docNo}`, rawId, options);
 }
 
-export async function personHistoryById(
-  db: Kysely<Database>,
-  packs: PackRegistry,
-  id: number,
-  options: { originalCapFen?: number } = {},
-): Promise<PersonHistory> {
-  return personHistoryBy(db, packs, sql`p.id = ${id}`, String(id), options);
-}
-
 async function personHistoryBy(
   db: Kysely<Database>,
   packs: PackRegistry,

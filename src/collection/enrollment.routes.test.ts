@@ -72,7 +72,9 @@ describeEachDatabase('rollover HTTP API', (getDb) => {
     });
     expect(bad.statusCode).toBe(400);
     const list = await app.inject({ method: 'GET', url: '/api/campaigns?region=430502' });
-    expect(list.json()).toMatchObject([{ countyCode: '430502', year: 2026, openedBy: 'http' }]);
+    expect(list.json()).toMatchObject([
+      { countyCode: '430502', year: 2026, openedBy: expect.stringMatching(/^http:/) },
+    ]);
   });
 
   it('lists the unrenewed with masked IDs', async () => {
@@ -90,7 +92,7 @@ describeEachDatabase('rollover HTTP API', (getDb) => {
     expect(village.json().total).toBe(0);
   });
 
-  it('answers a person’s years with continuity, by ID number or person id', async () => {
+  it('answers a person’s years with continuity', async () => {
     const byDoc = await app.inject({ method: 'GET', url: `/api/persons/${A}/enrollments?capFen=3000000` });
     expect(byDoc.statusCode).toBe(200);
     const body = byDoc.json();
@@ -107,8 +109,8 @@ describeEachDatabase('rollover HTTP API', (getDb) => {
         limitFen: 600000,
       },
     });
-    const byId = await app.inject({ method: 'GET', url: `/api/persons/${idA}/enrollments` });
-    expect(byId.json().continuity.raise.limitFen).toBeNull();
+    const uncapped = await app.inject({ method: 'GET', url: `/api/persons/${A}/enrollments` });
+    expect(uncapped.json().continuity.raise.limitFen).toBeNull();
     const unknown = await app.inject({
       method: 'GET',
       url: `/api/persons/${rid('43050219990101888')}/enrollments`,

@@ -1,18 +1,13 @@
 // HTTP for the year rollover and enrollment history: the same services as `canbao campaign` and
 // `canbao enrollment history`.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type AppDeps, needDb } from '../http/app.js';
 import { HttpError } from '../http/errors.js';
+import { requestActor } from '../http/route-helpers.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { maskId } from '../registry/id-document.js';
 import { listCampaigns, openCampaign, unrenewed } from './campaign.service.js';
-import { personHistory, personHistoryById } from './enrollment-history.service.js';
-
-/** Who made a change over HTTP, until sessions exist: the X-Canbao-User header, else "http". */
-function actorOf(request: FastifyRequest): string {
-  const user = request.headers['x-canbao-user'];
-  return typeof user === 'string' && user.trim() !== '' ? `http:${user.trim()}` : 'http';
-}
+import { personHistory } from './enrollment-history.service.js';
 
 const county = { type: 'string', pattern: '^[0-9]{6}$', description: '区县代码（6 位）' } as const;
 const year = { type: 'integer', minimum: 2000, maximum: 2100, description: '参保年度' } as const;
@@ -42,7 +37,7 @@ export function registerEnrollmentRoutes(app: FastifyInstance, deps: AppDeps): v
         county: body.region,
         year: body.year,
         ...(body.date ? { date: body.date } : {}),
-        actor: actorOf(request),
+        actor: requestActor(request),
       });
       reply.status(result.created ? 201 : 200);
       return {
@@ -124,11 +119,8 @@ export function registerEnrollmentRoutes(app: FastifyInstance, deps: AppDeps): v
       const { id } = request.params as { id: string };
       const { capFen } = request.query as { capFen?: number };
       const options = capFen ? { originalCapFen: capFen } : {};
-      const db = needDb(deps).db;
-      const h = await (/^\d{1,12}$/.test(id)
-        ? personHistoryById(db, deps.packs, Number(id), options)
-        : personHistory(db, deps.packs, id, options)
-      ).catch((e: unknown) => {
+      // By ID number only: the access layer scopes /api/persons/:id by the person's document.
+      const h = await personHistory(needDb(deps).db, deps.packs, id, options).catch((e: unknown) => {
         if (e instanceof OutcomeError && e.issues[0]?.code === 'unknown-person')
           throw new HttpError(404, 'PERSON_NOT_FOUND', '一人一档中没有此人', id);
         throw e;

@@ -4,12 +4,12 @@
 //
 // The same answer comes from two places: `demoHistoryYears` (JS, for the files `canbao demo
 // --out` writes) and `insertDemoHistory` (one INSERT … SELECT, for the database load). Both draw
-// their numbers from md5(seed:id:…) so they agree person for person without a round trip.
+// their numbers from md5(seed:id) so they agree person for person without a round trip.
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbSession } from '../../db/connection.js';
 
-/** How many past years the demo writes. */
+/** How many past years the demo writes (one md5 holds the draws of 3: 2 + 2 × 3 words of 16 bits). */
 export const DEMO_HISTORY_YEARS = 3;
 
 // Per-person patterns, chosen so that about 95% are enrolled in each year and the gaps look like
@@ -18,7 +18,7 @@ export const DEMO_HISTORY_YEARS = 3;
 //
 // All draws of one person come from one md5(seed:id), read as eight 16-bit words: pattern, pivot
 // year, then a (miss, claim) pair per year. Shares are compared as integers (share × 2¹⁶), so JS
-// and SQL agree exactly, and the database computes one md5 per person and no division.
+// and SQL agree exactly, and the database computes one md5 per person and parses no text.
 const SCALE = 2 ** 16;
 const share = (p: number): number => Math.ceil(p * SCALE);
 const STOPPED = share(0.035);

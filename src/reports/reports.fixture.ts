@@ -12,7 +12,7 @@ export const REGION = '140600';
 export const YEAR = 2025;
 export const AS_OF = '2024-11-30';
 
-export async function seedMidCampaign(h: DatabaseHandle, persons = 1500): Promise<void> {
+export async function seedMidCampaign(h: DatabaseHandle, persons = 800): Promise<void> {
   await seedRegions(h.db);
   await loadDemoPopulation(h, { persons, seed: 'reports', counties: ['1406'] });
   await assessRegion(h, shippedPacks(), { region: REGION, year: YEAR, asOf: AS_OF });

@@ -91,8 +91,25 @@ describeEachDatabase('who may do what over HTTP', (getDb) => {
     expect(pay.statusCode).toBe(403);
     await sql`INSERT INTO agents (county_code, code, name, kind, area_code) VALUES
       ('130802', 'A-OTHER', '外村代征员', 'village', '130802001002')`.execute(getDb().db);
-    const ledger = await app.inject({ method: 'GET', url: '/api/agents/A-OTHER/ledger', headers: { cookie } });
+    const ledger = await app.inject({
+      method: 'GET',
+      url: '/api/agents/A-OTHER/ledger',
+      headers: { cookie },
+    });
     expect(ledger.statusCode).toBe(403);
+    // The county's unrenewed list is narrowed to the worker's own village; another village is refused.
+    const unrenewed = await app.inject({
+      method: 'GET',
+      url: '/api/campaigns/130802/2025/unrenewed',
+      headers: { cookie },
+    });
+    expect(unrenewed.statusCode).toBe(200);
+    const elsewhere = await app.inject({
+      method: 'GET',
+      url: '/api/campaigns/130802/2025/unrenewed?village=130802001002',
+      headers: { cookie },
+    });
+    expect(elsewhere.statusCode).toBe(403);
   });
 
   it('finance may not take payments or see the user list', async () => {

@@ -73,15 +73,25 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
     throw new HttpError(403, 'OUT_OF_SCOPE', `${what}不在您的管辖范围（${scope}）内`, 'scope');
   };
   // Regions: a list query without a region is narrowed to the user's own.
-  for (const bag of [query, body, params]) {
-    const region = bag?.region ?? bag?.county;
-    if (typeof region === 'string' && region !== '' && !region.startsWith(scope)) outside(`地区 ${region} `);
-  }
   const querySchema = request.routeOptions.schema?.querystring as
     | { properties?: Record<string, unknown> }
     | undefined;
-  if (query && query.region === undefined && querySchema?.properties && 'region' in querySchema.properties)
-    query.region = scope;
+  const narrows = (field: string) => querySchema?.properties !== undefined && field in querySchema.properties;
+  for (const bag of [query, body, params]) {
+    const region = bag?.region ?? bag?.county;
+    if (typeof region !== 'string' || region === '' || region.startsWith(scope)) continue;
+    // Naming the county one works in is allowed where the route can narrow the answer to one's own
+    // township or village (a `village` filter), and it is narrowed here.
+    if (bag === params && scope.startsWith(region) && query && narrows('village')) {
+      const village = query.village;
+      if (typeof village === 'string' && village !== '' && !village.startsWith(scope))
+        outside(`地区 ${village} `);
+      if (typeof village !== 'string' || village.length < scope.length) query.village = scope;
+      continue;
+    }
+    outside(`地区 ${region} `);
+  }
+  if (query && query.region === undefined && narrows('region')) query.region = scope;
   const docNos = [
     body?.docNo,
     query?.docNo,

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type AppDeps, needDb } from '../http/app.js';
 import { HttpError } from '../http/errors.js';
+import { requestActor } from '../http/route-helpers.js';
 import { requestRefunds, resolveDifference } from './differences.service.js';
 import { CLASSES } from './reconcile.repository.js';
 import { reconcile } from './reconcile.service.js';
@@ -17,13 +18,6 @@ import { differencePages, getRun, listRuns, runTotals } from './runs.repository.
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UPLOAD_TYPES = ['text/csv', 'application/octet-stream', XLSX_TYPE];
-
-/** Who made the change: the signed-in user; without sign-in (an app built without auth), the caller's header. */
-function actorOf(request: FastifyRequest): string {
-  if (request.user) return request.user.username;
-  const h = request.headers['x-canbao-user'];
-  return `http:${typeof h === 'string' && h !== '' ? h : 'anonymous'}`;
-}
 
 const scopeQuery = {
   type: 'object',
@@ -73,7 +67,7 @@ export function registerReconcileRoutes(app: FastifyInstance, deps: AppDeps): vo
         const options = {
           region: input.region,
           year,
-          actor: actorOf(request),
+          actor: requestActor(request),
           ...(input.asOf ? { asOf: input.asOf } : {}),
         };
         if (!isUpload) {
@@ -166,7 +160,8 @@ export function registerReconcileRoutes(app: FastifyInstance, deps: AppDeps): vo
         params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
       },
     },
-    async (request) => requestRefunds(needDb(deps), (request.params as { id: number }).id, actorOf(request)),
+    async (request) =>
+      requestRefunds(needDb(deps), (request.params as { id: number }).id, requestActor(request)),
   );
 
   app.post(
@@ -188,7 +183,7 @@ export function registerReconcileRoutes(app: FastifyInstance, deps: AppDeps): vo
         needDb(deps),
         (request.params as { id: number }).id,
         (request.body as { reason: string }).reason,
-        actorOf(request),
+        requestActor(request),
       ),
   );
 }

@@ -4,7 +4,7 @@ import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { isValidDate } from '../policy/dates.js';
 import { formatYuan } from '../policy/money.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { refuse } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
 import {
   type AgentKind,
@@ -34,10 +34,6 @@ export const AGENT_KIND_NAMES: Record<AgentKind, string> = {
 /** Defaults of the agents table (014_enrollment): hand over within 7 days, at the latest at 50,000 yuan. */
 export const DEFAULT_HANDOVER_DAYS = 7;
 export const DEFAULT_HANDOVER_LIMIT_FEN = 5_000_000;
-
-const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
 
 /** The date an office worker sees on the wall (China time). */
 export function todayInChina(): string {

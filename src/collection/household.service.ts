@@ -3,7 +3,7 @@
 // household enrolls together (一户一档, 整户参保, e.g. 高阳 一、（三）1.).
 import { EXCLUSION_NAMES } from '../assessment/assess-region.repository.js';
 import type { DbSession } from '../db/connection.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { refuse } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { citeText } from '../policy/pack-summary.js';
 import { CHANNEL_NAMES, type ChannelCode } from '../policy/vocabulary.js';
@@ -30,10 +30,6 @@ export const ENROLLMENT_STATUS_NAMES: Record<string, string> = {
   terminated: '已终止',
 };
 const PAYMENT_STATUS_NAMES = { accepted: '已入账', review: '待审核', rejected: '已退回' } as const;
-
-const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
 
 function checkYear(year: number): number {
   if (!Number.isInteger(year) || year < 2000 || year > 2100)

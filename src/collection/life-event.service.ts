@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { isValidDate, yearOf } from '../policy/dates.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { refuse } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import type { ExplanationStep } from '../policy/result.js';
 import { parseIdDocument } from '../registry/id-document.js';
@@ -70,10 +70,6 @@ export interface LifeEventResult {
   enrollments: { year: number; before: string; after: string }[];
   refunds: RefundOutcome[];
 }
-
-const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
 
 /** Check the input and normalise it; throws OutcomeError with the field and a Chinese reason. */
 export function checkLifeEvent(input: LifeEventInput, today = chinaToday()) {

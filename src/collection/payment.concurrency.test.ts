@@ -9,7 +9,6 @@ import { shippedPacks } from '../policy/pack-loader.js';
 import { checkDigit } from '../registry/id-document.js';
 import { describeEachDatabase } from '../test-support/db.js';
 
-
 describeEachDatabase('the same payments posted twice at the same time', (getDb, kind) => {
   const N = kind === 'server' ? 10_000 : 1_000;
   const people: string[] = [];

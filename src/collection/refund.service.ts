@@ -9,7 +9,7 @@ import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { assess } from '../policy/assess.js';
 import { isValidDate } from '../policy/dates.js';
 import { formatYuan } from '../policy/money.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { refuse } from '../policy/outcome.js';
 import { type PackRegistry, regionPrefix } from '../policy/pack-loader.js';
 import { decideRefund, type RefundDecision } from '../policy/refund.js';
 import { type ExplanationStep, isError } from '../policy/result.js';
@@ -41,10 +41,6 @@ import {
   REFUND_STATES,
   type RefundState,
 } from './refund-reasons.js';
-
-const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
 
 /** "（双政办发〔2024〕11号 三、（七））": the citation of a decision, for messages. */
 export function citeText(explanation: ExplanationStep[]): string {

@@ -1,11 +1,8 @@
-// Refusals of the collection services: an OutcomeError the CLI prints and the API answers with 400,
-// saying which field is wrong and why, in Chinese.
+// Who may enrol here at all: refusals shared by registration, payments and repairs.
 import type { RegisteredPerson } from '../assessment/person-request.repository.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { refuse } from '../policy/outcome.js';
 
-export const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
+export { refuse };
 
 /** Only active residents outside the employee scheme and not insured elsewhere may enrol here. */
 export function refuseIneligible(person: RegisteredPerson): void {

@@ -16,6 +16,11 @@ export class OutcomeError extends Error {
   }
 }
 
+/** Refuse with one issue: a code, where (field, row, column) and what, in Chinese. */
+export const refuse = (code: string, where: string, message: string): never => {
+  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
+};
+
 /** Render a zod-style path (['subsidies', 2, 'amount']) as subsidies[2].amount. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -3,13 +3,9 @@
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
-import { OutcomeError } from '../policy/outcome.js';
+import { refuse } from '../policy/outcome.js';
 import { todayInChina } from './reconcile.service.js';
 import { getRun } from './runs.repository.js';
-
-const refuse = (code: string, where: string, message: string): never => {
-  throw new OutcomeError([{ severity: 'error', code, expression: where, message }]);
-};
 
 export interface ResolvedDifference {
   id: number;

@@ -2,7 +2,7 @@
 // real server on a random port and a fresh database: log in, take a payment and see it listed, a
 // village worker refused another village's household with the API's Chinese message, log out; the
 // dashboard's coverage counts the payment; the village worker collects as the village's agent; a
-// new user changes the password at first login.
+// new user changes the password at first login; a held payment is rejected and its refund approved.
 // Screenshots of the main pages go to test-artifacts/web/ for people to look at. One database
 // (PGlite) only: the pages call the same API whose every route is tested on both databases, and a
 // second browser run would double the slowest test file for no new coverage.
@@ -133,9 +133,6 @@ describe('web application in a browser', () => {
     await page.getByText('乡镇参保率排名').waitFor();
     await shot('02-dashboard');
 
-    await menu('退费');
-    await page.getByText('退费清单').waitFor();
-    await shot('05-refunds');
     await menu('用户管理');
     await page.getByRole('cell', { name: 'cun1' }).waitFor();
     // A new township worker, who must change the password at first login.
@@ -151,6 +148,31 @@ describe('web application in a browser', () => {
     await menu('审计日志');
     await page.getByRole('cell', { name: 'payment.record' }).waitFor();
     await shot('07-audit');
+  });
+
+  it('holds a payment of the wrong amount, rejects it on review, and approves the refund', async () => {
+    await menu('缴费');
+    await page.getByLabel('证件号码', { exact: true }).fill(THEIRS);
+    await page.getByLabel('金额（元）').fill('500');
+    await page.getByLabel('缴费日期').fill('2024-10-12');
+    await page.getByText('金额不符时收下待审核').click();
+    await page.getByRole('button', { name: '确认收费' }).click();
+    await page.getByText(/已收下待审核：金额不符：王西三/).waitFor();
+    const held = page.getByTestId('payments-table').getByRole('row', { name: /王西三.*待审核/ });
+    await held.getByRole('button', { name: /驳\s*回/ }).click();
+    await page.getByPlaceholder('审核意见（必填）').fill('金额错误，全额退回');
+    await page.getByRole('button', { name: /确\s*定/ }).click();
+    await page
+      .getByTestId('payments-table')
+      .getByRole('row', { name: /王西三.*已退回/ })
+      .waitFor();
+
+    await menu('退费');
+    const refund = page.getByRole('row', { name: /王西三.*缴费未被受理.*已申请/ });
+    await refund.getByRole('button', { name: /同\s*意/ }).click();
+    await page.getByRole('button', { name: /确\s*定/ }).click();
+    await page.getByRole('row', { name: /王西三.*已审核同意/ }).waitFor();
+    await shot('05-refunds');
   });
 
   it('logs out, and a village worker cannot see another village’s household', async () => {

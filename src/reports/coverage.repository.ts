@@ -4,7 +4,7 @@
 // up by construction. Names, the statistics bureau base and township phase targets are joined on.
 import { sql } from 'kysely';
 import type { DbSession } from '../db/connection.js';
-import { ELIGIBLE, ENROLLED_LAST_YEAR, enrolledBy } from './coverage-sql.js';
+import { ELIGIBLE, enrolledBy, inArea } from './coverage-sql.js';
 
 export interface CoverageRow {
   /** 6, 9 or 12 digits; '' for the total over several counties. */
@@ -32,11 +32,11 @@ export async function coverageRows(db: DbSession, q: CoverageQuery): Promise<Cov
       SELECT p.residence_village AS village,
         count(*) FILTER (WHERE ${ELIGIBLE})::int AS eligible,
         count(*) FILTER (WHERE ${enrolledBy(q.asOf)})::int AS enrolled,
-        count(*) FILTER (WHERE ${ENROLLED_LAST_YEAR})::int AS enrolled_last_year
+        count(*) FILTER (WHERE ly.status IN ('enrolled', 'suspended'))::int AS enrolled_last_year
       FROM persons p
       LEFT JOIN enrollments e ON e.person_id = p.id AND e.year = ${q.year}
       LEFT JOIN enrollments ly ON ly.person_id = p.id AND ly.year = ${q.year - 1}
-      WHERE p.residence_village LIKE ${q.villageLike}
+      WHERE ${inArea(sql`p.residence_village`, q.villageLike)}
       GROUP BY p.residence_village
     ), villages AS (
       SELECT coalesce(r.code, a.village) AS village, coalesce(a.eligible, 0) AS eligible,
@@ -83,7 +83,7 @@ export async function coverageTrend(db: DbSession, q: CoverageQuery & { from: st
     WITH per_day AS (
       SELECT greatest(e.enrolled_on, ${q.from}::date) AS day, count(*)::int AS n
       FROM enrollments e JOIN persons p ON p.id = e.person_id
-      WHERE e.year = ${q.year} AND ${enrolledBy(q.asOf)} AND p.residence_village LIKE ${q.villageLike}
+      WHERE e.year = ${q.year} AND ${enrolledBy(q.asOf)} AND ${inArea(sql`p.residence_village`, q.villageLike)}
       GROUP BY 1
     )
     SELECT to_char(d, 'YYYY-MM-DD') AS day, coalesce(pd.n, 0)::int AS added,

@@ -3,7 +3,7 @@
 // township with GROUPING SETS; and the named list of members not enrolled yet.
 import { type RawBuilder, sql } from 'kysely';
 import type { DbSession } from '../db/connection.js';
-import { ELIGIBLE, enrolledBy, identityOpen } from './coverage-sql.js';
+import { ELIGIBLE, enrolledBy, identityOpen, inArea } from './coverage-sql.js';
 
 export interface KeyGroupDef {
   /** 'kg:0' for the pack's first key group, 'cat:tekun', 'student', 'newborn'. */
@@ -37,10 +37,10 @@ function memberships(q: KeyGroupQuery): RawBuilder<unknown> {
           ...groups,
           sql`SELECT DISTINCT i.person_id, 'cat:' || i.category AS grp FROM person_identities i
             WHERE i.county_code LIKE ${q.countyLike} AND ${identityOpen(q.asOf)}`,
-          sql`SELECT p.id, 'student' FROM persons p WHERE p.student AND p.residence_village LIKE ${q.villageLike}`,
+          sql`SELECT p.id, 'student' FROM persons p WHERE p.student AND ${inArea(sql`p.residence_village`, q.villageLike)}`,
           sql`SELECT p.id, 'newborn' FROM persons p
             WHERE p.birth_date >= ${q.newbornFrom}::date AND p.birth_date <= ${q.asOf}::date
-              AND p.residence_village LIKE ${q.villageLike}`,
+              AND ${inArea(sql`p.residence_village`, q.villageLike)}`,
         ],
         sql` UNION ALL `,
       )}
@@ -64,7 +64,7 @@ export async function keyGroupCounts(db: DbSession, q: KeyGroupQuery): Promise<K
         count(*)::int AS members, count(*) FILTER (WHERE ${enrolledBy(q.asOf)})::int AS enrolled
       FROM m JOIN persons p ON p.id = m.person_id
       LEFT JOIN enrollments e ON e.person_id = p.id AND e.year = ${q.year}
-      WHERE p.residence_village LIKE ${q.villageLike} AND ${ELIGIBLE}
+      WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND ${ELIGIBLE}
       GROUP BY GROUPING SETS ((m.grp), (m.grp, left(p.residence_village, 9)))
     )
     SELECT c.grp, CASE WHEN c.g = 1 THEN '' ELSE c.township END AS township, r.name AS township_name,
@@ -102,7 +102,7 @@ export async function missingMembers(
     LEFT JOIN enrollments e ON e.person_id = p.id AND e.year = ${q.year}
     LEFT JOIN households h ON h.id = p.household_id
     LEFT JOIN regions r ON r.code = p.residence_village
-    WHERE p.residence_village LIKE ${q.villageLike} AND ${ELIGIBLE} AND NOT coalesce(${enrolledBy(q.asOf)}, false)
+    WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND ${ELIGIBLE} AND NOT coalesce(${enrolledBy(q.asOf)}, false)
       AND m.grp NOT LIKE 'cat:%'
     GROUP BY p.id, r.name, h.household_no
     ORDER BY p.residence_village, h.household_no NULLS LAST, p.id

@@ -2,6 +2,7 @@
 // area. Each problem is a row (kind, person, detail); the panel counts them and lists them.
 import { type RawBuilder, sql } from 'kysely';
 import type { DbSession } from '../db/connection.js';
+import { inArea } from './coverage-sql.js';
 
 export const QUALITY_KINDS = [
   'invalid_id',
@@ -29,7 +30,7 @@ function issues(q: QualityQuery): RawBuilder<unknown> {
     SELECT 'invalid_id' AS kind, p.id AS person_id,
       CASE WHEN p.doc_no !~ '^[0-9]{17}[0-9X]$' THEN '格式不符' ELSE '校验码错误' END AS detail
     FROM persons p
-    WHERE p.residence_village LIKE ${q.villageLike}
+    WHERE ${inArea(sql`p.residence_village`, q.villageLike)}
       AND p.doc_type IN ('resident_id', 'hmt_permit', 'foreigner_permanent')
       AND (p.doc_no !~ '^[0-9]{17}[0-9X]$'
         OR (p.doc_no ~ '^[0-9]{17}[0-9X]$' AND ${CHECK_DIGIT} <> substr(p.doc_no, 18, 1)))
@@ -38,27 +39,27 @@ function issues(q: QualityQuery): RawBuilder<unknown> {
     FROM (
       SELECT p.id, count(*) OVER (PARTITION BY p.name, p.birth_date, p.residence_village) AS n
       FROM persons p
-      WHERE p.residence_village LIKE ${q.villageLike} AND p.birth_date IS NOT NULL AND p.status <> 'moved_out'
+      WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND p.birth_date IS NOT NULL AND p.status <> 'moved_out'
     ) d WHERE d.n > 1
     UNION ALL
     SELECT 'duplicate_person', p.id, '同一证件号码以不同证件类型登记'
     FROM persons p
-    WHERE p.residence_village LIKE ${q.villageLike}
+    WHERE ${inArea(sql`p.residence_village`, q.villageLike)}
       AND EXISTS (SELECT 1 FROM persons o WHERE o.doc_no = p.doc_no AND o.id <> p.id)
     UNION ALL
     SELECT 'deceased_enrolled', p.id, '已登记死亡，' || ${q.year}::text || ' 年度仍为参保状态'
     FROM persons p JOIN enrollments e ON e.person_id = p.id AND e.year = ${q.year}
-    WHERE p.residence_village LIKE ${q.villageLike} AND p.status = 'deceased' AND e.status = 'enrolled'
+    WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND p.status = 'deceased' AND e.status = 'enrolled'
     UNION ALL
     SELECT 'enrolled_elsewhere', p.id,
       CASE WHEN p.employee_insurance THEN '已参加职工医保' ELSE '已在 ' || p.insured_elsewhere || ' 参保' END
     FROM persons p JOIN enrollments e ON e.person_id = p.id AND e.year = ${q.year}
-    WHERE p.residence_village LIKE ${q.villageLike} AND e.status = 'enrolled'
+    WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND e.status = 'enrolled'
       AND (p.employee_insurance OR p.insured_elsewhere IS NOT NULL)
     UNION ALL
     SELECT 'duplicate_payment', p.id, '本年度有 ' || count(*) || ' 笔已入账缴费'
     FROM persons p JOIN payments pay ON pay.person_id = p.id AND pay.year = ${q.year}
-    WHERE p.residence_village LIKE ${q.villageLike} AND pay.status = 'accepted' AND pay.kind = 'contribution'
+    WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND pay.status = 'accepted' AND pay.kind = 'contribution'
     GROUP BY p.id HAVING count(*) > 1`;
 }
 

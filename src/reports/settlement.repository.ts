@@ -4,7 +4,7 @@
 // from the same WHERE, so they sum to the totals to the fen.
 import { type RawBuilder, sql } from 'kysely';
 import type { DbSession } from '../db/connection.js';
-import { enrolledBy } from './coverage-sql.js';
+import { enrolledBy, inArea } from './coverage-sql.js';
 
 export interface SettlementQuery {
   countyLike: string;
@@ -19,7 +19,7 @@ function subsidised(q: SettlementQuery): RawBuilder<unknown> {
     JOIN persons p ON p.id = a.person_id
     LEFT JOIN enrollments e ON e.person_id = a.person_id AND e.year = a.year
     WHERE a.county_code LIKE ${q.countyLike} AND a.year = ${q.year} AND a.status = 'assessed' AND a.subsidy_fen > 0
-      AND p.residence_village LIKE ${q.villageLike}`;
+      AND ${inArea(sql`p.residence_village`, q.villageLike)}`;
 }
 
 export interface SettlementRow {

@@ -3,7 +3,7 @@
 // latest follow-up mark. Reasons in priority order are numbered 1–5 (WORKLIST_KINDS).
 import { sql } from 'kysely';
 import type { DbSession } from '../db/connection.js';
-import { enrolledBy, identityOpen } from './coverage-sql.js';
+import { enrolledBy, identityOpen, inArea } from './coverage-sql.js';
 
 export const WORKLIST_KINDS = [
   'key_group',
@@ -51,7 +51,7 @@ export async function worklistRows(db: DbSession, q: WorklistQuery): Promise<Wor
     WITH open_people AS MATERIALIZED (
       SELECT p.id, p.household_id, p.birth_date, p.employee_insurance
       FROM persons p LEFT JOIN enrollments e ON e.person_id = p.id AND e.year = ${q.year}
-      WHERE p.residence_village LIKE ${q.villageLike} AND p.status = 'active' AND p.insured_elsewhere IS NULL
+      WHERE ${inArea(sql`p.residence_village`, q.villageLike)} AND p.status = 'active' AND p.insured_elsewhere IS NULL
         AND NOT coalesce(${enrolledBy(q.asOf)}, false)
     ), reasons AS (
       SELECT o.id, 1 AS pri, NULL::date AS deadline, string_agg(DISTINCT i.category, ',') AS detail

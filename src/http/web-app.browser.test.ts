@@ -133,6 +133,18 @@ describe('web application in a browser', () => {
     await page.getByText('乡镇参保率排名').waitFor();
     await shot('02-dashboard');
 
+    await menu('报表');
+    await page
+      .frameLocator('iframe[title="参保工作通报"]')
+      .locator('body')
+      .getByText(/双桥区/)
+      .first()
+      .waitFor();
+    await shot('11-reports-bulletin');
+    await page.getByRole('tab', { name: '工作清单' }).click();
+    await page.getByRole('tabpanel').getByRole('table').waitFor();
+    await shot('12-reports-worklist');
+
     await menu('用户管理');
     await page.getByRole('cell', { name: 'cun1' }).waitFor();
     // A new township worker, who must change the password at first login.

@@ -3,6 +3,7 @@
 // rules, it does not restate them.
 import {
   AuditOutlined,
+  BarChartOutlined,
   DashboardOutlined,
   MoneyCollectOutlined,
   RollbackOutlined,
@@ -18,6 +19,7 @@ import { AuditPage } from './pages/AuditPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { RefundsPage } from './pages/RefundsPage';
 import { RegistryPage } from './pages/RegistryPage';
+import { ReportsPage } from './pages/ReportsPage';
 import { UsersPage } from './pages/UsersPage';
 
 export interface PageDef {
@@ -67,6 +69,13 @@ export const PAGES: PageDef[] = [
     icon: <RollbackOutlined />,
     needs: ['GET', '/api/refunds'],
     render: () => <RefundsPage />,
+  },
+  {
+    path: '/reports',
+    label: '报表',
+    icon: <BarChartOutlined />,
+    needs: ['GET', '/api/reports/bulletin'],
+    render: () => <ReportsPage />,
   },
   {
     path: '/system/users',

@@ -2,7 +2,7 @@
 // enrollment and payment for the working year. Scope is the server's: another village's person
 // comes back as the API's 403 message.
 import { Alert, Button, Card, Descriptions, Empty, Input, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { get, messageOf } from '../api';
 import { yuan } from '../format';
 import { navigate } from '../router';
@@ -38,6 +38,12 @@ export function RegistryPage() {
       setBusy(false);
     }
   };
+
+  // Arriving from a link (/registry?key=…): show that household at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on arrival
+  useEffect(() => {
+    if (key) void search(key);
+  }, []);
 
   const columns = [
     { title: '姓名', dataIndex: 'name' },

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../http/app.js';
 import { HttpError } from '../http/errors.js';
+import { leafletHtml } from './leaflet.js';
+import { renderSummary, summarizePack } from './pack-summary.js';
 
 export function registerPolicyRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'packs'>): void {
   app.get('/api/policy/packs', { schema: { summary: '政策包列表', tags: ['政策'] } }, async () =>
@@ -28,5 +30,37 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
       if (!r) throw new HttpError(404, 'NO_PACK', `没有政策包 ${request.params.id}`, 'id');
       return { id: r.pack.id, hash: r.hash, inherited: [...r.inherited], pack: r.pack };
     },
+  );
+  // The same readings as `canbao policy show` and `canbao policy leaflet`, for the web page.
+  const resolved = (id: string) => {
+    const r = deps.packs.get(id);
+    if (!r) throw new HttpError(404, 'NO_PACK', `没有政策包 ${id}`, 'id');
+    return r;
+  };
+  app.get<{ Params: { id: string } }>(
+    '/api/policy/packs/:id/summary',
+    {
+      schema: {
+        summary: '政策要点（与 canbao policy show 相同的文字）',
+        tags: ['政策'],
+        params: { type: 'object', properties: { id: { type: 'string' } } },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(renderSummary(summarizePack(resolved(request.params.id), deps.packs))),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/api/policy/packs/:id/leaflet',
+    {
+      schema: {
+        summary: '参保缴费明白纸（可打印的 HTML 页面）',
+        tags: ['政策'],
+        params: { type: 'object', properties: { id: { type: 'string' } } },
+      },
+    },
+    async (request, reply) =>
+      reply.type('text/html; charset=utf-8').send(leafletHtml(resolved(request.params.id), deps.packs)),
   );
 }

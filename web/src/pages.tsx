@@ -5,6 +5,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   DashboardOutlined,
+  FileTextOutlined,
   MoneyCollectOutlined,
   RollbackOutlined,
   SettingOutlined,
@@ -17,6 +18,7 @@ import type { Role } from '../../src/auth/roles.js';
 import { canUse } from './access';
 import { AuditPage } from './pages/AuditPage';
 import { PaymentsPage } from './pages/PaymentsPage';
+import { PolicyPage } from './pages/PolicyPage';
 import { RefundsPage } from './pages/RefundsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { ReportsPage } from './pages/ReportsPage';
@@ -76,6 +78,13 @@ export const PAGES: PageDef[] = [
     icon: <BarChartOutlined />,
     needs: ['GET', '/api/reports/bulletin'],
     render: () => <ReportsPage />,
+  },
+  {
+    path: '/policy',
+    label: '政策',
+    icon: <FileTextOutlined />,
+    needs: ['GET', '/api/policy/packs'],
+    render: () => <PolicyPage />,
   },
   {
     path: '/system/users',

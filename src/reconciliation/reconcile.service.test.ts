@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assessRegion } from '../assessment/assess-region.service.js';
@@ -263,5 +264,19 @@ describeEachDatabase('reconciliation with tax payment records', (getDb, kind) =>
       await app.close();
     }
     expect((await getRun(getDb(), run1)).id).toBe(run1);
+  });
+
+  it('reads the same rows from a GBK file, as the tax bureau exports them: nothing new', async () => {
+    const gbk = join(dir, `tax-gbk-${kind}.csv`);
+    await writeFile(gbk, iconv.encode((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''), 'gbk'));
+    const r = await reconcile(getDb(), gbk, {
+      region: REGION,
+      year: YEAR,
+      asOf: '2024-12-31',
+      actor: 'test',
+    });
+    expect(r.rejected).toBe(0);
+    expect(r.newRows).toBe(0);
+    expect(r.differences.new).toBe(0);
   });
 });

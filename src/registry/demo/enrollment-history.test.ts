@@ -10,7 +10,7 @@ import { importEnrollmentHistory } from '../../collection/enrollment-history-imp
 import { describeEachDatabase } from '../../test-support/db.js';
 import { importPersons } from '../import.service.js';
 import { seedRegions } from '../regions.service.js';
-import { demoHistoryYears } from './enrollment-history.js';
+import { campaignYearFor, demoHistoryYears } from './enrollment-history.js';
 import { writeDemoFiles } from './files.js';
 import { loadDemoPopulation } from './load.js';
 import { generatePopulation } from './population.js';
@@ -104,5 +104,13 @@ describe('demo history file round trip', () => {
       });
       expect(again).toMatchObject({ rejected: 0, inserted: 0, updated: 0, unchanged: expected.length });
     });
+  });
+});
+
+describe('which years are history', () => {
+  it('end the year before each county’s own campaign year', () => {
+    expect(campaignYearFor('130802', 2025)).toBe(2025);
+    // 高阳's shipped pack is for 2024: its demo history is 2021–2023, so 2024 is the campaign.
+    expect(campaignYearFor('130628', 2025)).toBe(2024);
   });
 });

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbSession } from '../../db/connection.js';
+import { type PackRegistry, shippedPacks } from '../../policy/pack-loader.js';
 
 /** How many past years the demo writes (one md5 holds the draws of 3: 2 + 2 × 3 words of 16 bits). */
 export const DEMO_HISTORY_YEARS = 3;
@@ -39,6 +40,19 @@ export function demoYear(asOf: string): number {
   return Number(asOf.slice(0, 4)) + 1;
 }
 
+/**
+ * The year a county's demo campaign is for: the demo year, or the latest earlier year the county has a
+ * policy pack for (高阳's shipped pack is 2024, so its history ends with 2023, not 2024).
+ */
+export function campaignYearFor(
+  countyCode: string,
+  year: number,
+  packs: PackRegistry = shippedPacks(),
+): number {
+  for (let y = year; y > year - 5; y--) if (packs.find(countyCode, y)) return y;
+  return year;
+}
+
 /** The eight 16-bit words of md5(text). */
 function md5Words(text: string): number[] {
   const hex = createHash('md5').update(text).digest('hex');
@@ -51,10 +65,11 @@ function md5Words(text: string): number[] {
  */
 export function demoHistoryYears(
   seed: string | number,
-  person: { idNumber: string; birthDate: string | null; employeeInsurance: boolean },
-  year: number,
+  person: { idNumber: string; birthDate: string | null; employeeInsurance: boolean; countyCode: string },
+  demoYear: number,
 ): DemoHistoryYear[] {
   if (person.employeeInsurance) return [];
+  const year = campaignYearFor(person.countyCode, demoYear);
   const first = year - DEMO_HISTORY_YEARS;
   const w = md5Words(`${seed}:${person.idNumber}`);
   const pattern = w[0]!;
@@ -87,21 +102,31 @@ export async function insertDemoHistory(
   year: number,
   fromPersonId: number,
 ): Promise<number> {
-  const first = year - DEMO_HISTORY_YEARS;
-  const pivot = sql`${first}::int + ${word(sql`1`)} * ${DEMO_HISTORY_YEARS}::int / ${SCALE}::int`;
+  // Each county's history ends the year before its own campaign year (campaignYearFor).
+  const counties = await sql<{ county_code: string }>`
+    SELECT DISTINCT county_code FROM persons WHERE id >= ${fromPersonId}`.execute(tx.db);
+  if (counties.rows.length === 0) return 0;
+  const firsts = sql.join(
+    counties.rows.map(
+      (c) =>
+        sql`(${c.county_code}::char(6), ${campaignYearFor(c.county_code, year) - DEMO_HISTORY_YEARS}::int)`,
+    ),
+  );
+  const pivot = sql`p.first + ${word(sql`1`)} * ${DEMO_HISTORY_YEARS}::int / ${SCALE}::int`;
   const { rows } = await sql<{ n: number }>`
     WITH people AS MATERIALIZED (
-      SELECT p.id, p.county_code,
-        GREATEST(${first}::int, coalesce(extract(year FROM p.birth_date)::int, ${first}::int)) AS born,
+      SELECT p.id, p.county_code, c.first,
+        GREATEST(c.first, coalesce(extract(year FROM p.birth_date)::int, c.first)) AS born,
         decode(md5(${String(seed)} || ':' || p.doc_no), 'hex') AS b
-      FROM persons p WHERE p.id >= ${fromPersonId} AND NOT p.employee_insurance
+      FROM persons p JOIN (VALUES ${firsts}) AS c (county_code, first) ON c.county_code = p.county_code
+      WHERE p.id >= ${fromPersonId} AND NOT p.employee_insurance
     ), drawn AS (
       SELECT p.id, p.county_code, y,
         CASE WHEN ${word(sql`0`)} < ${STOPPED}::int THEN y < ${pivot}
              WHEN ${word(sql`0`)} < ${ONE_GAP}::int THEN y <> ${pivot}
-             ELSE ${word(sql`2 + 2 * (y - ${first}::int)`)} >= ${RANDOM_MISS}::int END AS enrolled,
-        ${word(sql`3 + 2 * (y - ${first}::int)`)} < ${REIMBURSED}::int AS claim
-      FROM people p CROSS JOIN LATERAL generate_series(p.born, ${year - 1}::int) AS y
+             ELSE ${word(sql`2 + 2 * (y - p.first)`)} >= ${RANDOM_MISS}::int END AS enrolled,
+        ${word(sql`3 + 2 * (y - p.first)`)} < ${REIMBURSED}::int AS claim
+      FROM people p CROSS JOIN LATERAL generate_series(p.born, p.first + ${DEMO_HISTORY_YEARS - 1}::int) AS y
     ), inserted AS (
       INSERT INTO enrollments (county_code, year, person_id, status, source, registered_on, reimbursed)
       SELECT county_code, y, id, CASE WHEN enrolled THEN 'enrolled' ELSE 'registered' END, 'history',

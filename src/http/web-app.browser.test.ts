@@ -147,10 +147,19 @@ describe('web application in a browser', () => {
 
     await menu('政策');
     await page.getByRole('row', { name: /130802-2025/ }).click();
-    await page.locator('pre').getByText(/个人缴费/).first().waitFor();
+    await page
+      .locator('pre')
+      .getByText(/个人缴费/)
+      .first()
+      .waitFor();
     await shot('13-policy');
     await page.getByRole('tab', { name: '明白纸' }).click();
-    await page.frameLocator('iframe[title="明白纸"]').locator('body').getByText(/双桥区/).first().waitFor();
+    await page
+      .frameLocator('iframe[title="明白纸"]')
+      .locator('body')
+      .getByText(/双桥区/)
+      .first()
+      .waitFor();
     await shot('14-policy-leaflet');
 
     await menu('用户管理');

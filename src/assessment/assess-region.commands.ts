@@ -1,6 +1,5 @@
 // `canbao assess-region` and `canbao assessment ledger|export|what-if|explain`.
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { print, printJson, table, withDatabase } from '../cli/output.js';
 import { writeCsv, writeXlsx } from '../files/index.js';
 import { assess } from '../policy/assess.js';

@@ -1,13 +1,12 @@
 // The event and refund commands as a worker types them (PGlite in a temp directory).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/connection.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { checkDigit } from '../registry/id-document.js';
-import { runCli } from '../test-support/cli.js';
+import { runCli, useCliDataDir } from '../test-support/cli.js';
 import { pgliteTemplate } from '../test-support/db.js';
 import { recordPayment } from './payment.service.js';
 
@@ -15,19 +14,12 @@ const gyId = (n: number) => {
   const first17 = `13062819800105${String(n).padStart(3, '0')}`;
   return first17 + checkDigit(first17);
 };
-const saved = {
-  data: process.env.CANBAO_DATA_DIR,
-  url: process.env.DATABASE_URL,
-  user: process.env.CANBAO_USER,
-};
 let dir: string;
 
 describe('canbao event / refund', () => {
+  const dataDir = useCliDataDir('refund-cli', '张会计');
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'canbao-refund-cli-'));
-    process.env.CANBAO_DATA_DIR = join(dir, 'pglite');
-    process.env.CANBAO_USER = '张会计';
-    delete process.env.DATABASE_URL;
+    dir = dataDir();
     // Start from the migrated template: a fresh data directory would spend most of the test in initdb.
     const db = await openDatabase({
       dataDir: join(dir, 'pglite'),
@@ -57,17 +49,6 @@ describe('canbao event / refund', () => {
       join(dir, 'death.csv'),
       `姓名,证件号码,死亡日期\n高阳1,${gyId(1)},2023-11-02\n高阳9,${gyId(9)},2023-11-02\n`,
     );
-  });
-  afterAll(async () => {
-    for (const [k, v] of [
-      ['CANBAO_DATA_DIR', saved.data],
-      ['DATABASE_URL', saved.url],
-      ['CANBAO_USER', saved.user],
-    ] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('imports a death list, reporting the bad row and the refund it filed', async () => {

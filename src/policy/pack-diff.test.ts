@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/cli.js';
 import { diffPacks, renderDiff } from './pack-diff.js';
 import { PACK_DIR, PackRegistry, shippedPacks } from './pack-loader.js';

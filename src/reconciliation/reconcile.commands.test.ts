@@ -1,29 +1,21 @@
 // The reconcile CLI end to end on a PGlite data directory: demo tax file, reconcile with outputs,
 // runs, show, resolve and refunds (twice), as a user would type them.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assessRegion } from '../assessment/assess-region.service.js';
 import { openDatabase } from '../db/connection.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { loadDemoPopulation } from '../registry/demo/load.js';
 import { seedRegions } from '../registry/regions.service.js';
-import { runCli } from '../test-support/cli.js';
+import { runCli, useCliDataDir } from '../test-support/cli.js';
 
 let dir: string;
-const saved = {
-  data: process.env.CANBAO_DATA_DIR,
-  url: process.env.DATABASE_URL,
-  user: process.env.CANBAO_USER,
-};
 
 describe('canbao reconcile', () => {
+  const dataDir = useCliDataDir('reconcile-cli', '对账员');
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'canbao-reconcile-cli-'));
-    process.env.CANBAO_DATA_DIR = join(dir, 'pglite');
-    process.env.CANBAO_USER = '对账员';
-    delete process.env.DATABASE_URL;
+    dir = dataDir();
     const h = await openDatabase();
     try {
       await seedRegions(h.db);
@@ -33,17 +25,6 @@ describe('canbao reconcile', () => {
       await h.close();
     }
   }, 60_000);
-  afterAll(async () => {
-    for (const [k, v] of [
-      ['CANBAO_DATA_DIR', saved.data],
-      ['DATABASE_URL', saved.url],
-      ['CANBAO_USER', saved.user],
-    ] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('generates a tax file, reconciles it, lists, shows, resolves and requests refunds', async () => {
     const file = join(dir, '税务缴费明细.csv');

@@ -1,29 +1,21 @@
 // `canbao demo campaign` and `canbao report …` end to end on a PGlite data directory, as typed.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assessRegion } from '../assessment/assess-region.service.js';
 import { openDatabase } from '../db/connection.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { loadDemoPopulation } from '../registry/demo/load.js';
 import { seedRegions } from '../registry/regions.service.js';
-import { runCli } from '../test-support/cli.js';
+import { runCli, useCliDataDir } from '../test-support/cli.js';
 
 let dir: string;
-const saved = {
-  data: process.env.CANBAO_DATA_DIR,
-  url: process.env.DATABASE_URL,
-  user: process.env.CANBAO_USER,
-};
 const scope = ['--region', '512022', '--year', '2025', '--as-of', '2024-11-30'];
 
 describe('canbao report', () => {
+  const dataDir = useCliDataDir('report-cli', '统计员');
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'canbao-report-cli-'));
-    process.env.CANBAO_DATA_DIR = join(dir, 'pglite');
-    process.env.CANBAO_USER = '统计员';
-    delete process.env.DATABASE_URL;
+    dir = dataDir();
     const h = await openDatabase();
     try {
       await seedRegions(h.db);
@@ -32,17 +24,6 @@ describe('canbao report', () => {
       await h.close();
     }
   }, 60_000);
-  afterAll(async () => {
-    for (const [k, v] of [
-      ['CANBAO_DATA_DIR', saved.data],
-      ['DATABASE_URL', saved.url],
-      ['CANBAO_USER', saved.user],
-    ] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('demo campaign refuses before the assessment, then writes once', async () => {
     await expect(runCli('demo', 'campaign', ...scope)).rejects.toThrow(/assess-region 512022 2025/);

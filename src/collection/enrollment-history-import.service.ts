@@ -12,7 +12,7 @@ import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { readTable } from '../files/index.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { parseIdDocument } from '../registry/id-document.js';
-import type { RowIssue } from '../registry/import-row.js';
+import { type RowIssue, rowFields } from '../registry/import-row.js';
 
 type Field = 'docNo' | 'name' | 'year' | 'status' | 'reimbursed';
 
@@ -150,20 +150,7 @@ function parseRow(
   cells: Record<string, string>,
   columns: Map<Field, string>,
 ): { row: HistoryRow } | { issues: RowIssue[] } {
-  const issues: RowIssue[] = [];
-  const get = (f: Field) => {
-    const h = columns.get(f);
-    return h ? (cells[h] ?? '').trim() : '';
-  };
-  const bad = (f: Field, value: string, reason: string, code: string) =>
-    issues.push({
-      rowNumber,
-      column: columns.get(f) ?? FIELD_NAMES[f],
-      value,
-      reason,
-      severity: 'error',
-      code,
-    });
+  const { issues, get, bad } = rowFields(rowNumber, cells, columns, FIELD_NAMES);
 
   const rawId = get('docNo');
   const id = parseIdDocument(rawId);

@@ -3,7 +3,7 @@
 import { isValidDate } from '../policy/dates.js';
 import type { DisabilityKind, IdentityCode } from '../policy/vocabulary.js';
 import { parseIdDocument } from '../registry/id-document.js';
-import type { RowIssue } from '../registry/import-row.js';
+import { type RowIssue, rowFields } from '../registry/import-row.js';
 import { parseCategory, parseDisabilityKind, parseGrade, parseYesNo } from './category-names.js';
 import { DEPARTMENT_NAMES, type Department, mayCertify } from './departments.js';
 
@@ -88,20 +88,7 @@ export function parseListRow(
   columns: Map<ListField, string>,
   department: Department,
 ): { row: ListRow } | { issues: RowIssue[] } {
-  const issues: RowIssue[] = [];
-  const get = (f: ListField) => {
-    const h = columns.get(f);
-    return h ? (cells[h] ?? '').trim() : '';
-  };
-  const bad = (f: ListField, value: string, reason: string, code: string) =>
-    issues.push({
-      rowNumber,
-      column: columns.get(f) ?? FIELD_NAMES[f],
-      value,
-      reason,
-      severity: 'error',
-      code,
-    });
+  const { issues, get, bad } = rowFields(rowNumber, cells, columns, FIELD_NAMES);
 
   const rawId = get('docNo');
   const id = parseIdDocument(rawId);

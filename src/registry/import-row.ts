@@ -13,6 +13,31 @@ export interface RowIssue {
   code: string;
 }
 
+/**
+ * Reading the named fields of one row of a list file (department lists, enrollment history): a
+ * field's trimmed cell, and a rejection that names the column as the file wrote it.
+ */
+export function rowFields<F extends string>(
+  rowNumber: number,
+  cells: Record<string, string>,
+  columns: Map<F, string>,
+  names: Record<F, string>,
+): {
+  issues: RowIssue[];
+  get: (f: F) => string;
+  bad: (f: F, value: string, reason: string, code: string) => void;
+} {
+  const issues: RowIssue[] = [];
+  const get = (f: F) => {
+    const h = columns.get(f);
+    return h ? (cells[h] ?? '').trim() : '';
+  };
+  const bad = (f: F, value: string, reason: string, code: string) => {
+    issues.push({ rowNumber, column: columns.get(f) ?? names[f], value, reason, severity: 'error', code });
+  };
+  return { issues, get, bad };
+}
+
 export type PersonStatus = 'active' | 'deceased' | 'moved_out';
 
 /** A row ready for the staging table; null means "not given". */

@@ -1,5 +1,7 @@
 // `canbao assess-region` and `canbao assessment ledger|export|what-if|explain`.
+
 import type { Command } from 'commander';
+import { cliActor } from '../audit/audit-log.js';
 import { print, printJson, table, withDatabase } from '../cli/output.js';
 import { writeCsv, writeXlsx } from '../files/index.js';
 import { assess } from '../policy/assess.js';
@@ -70,6 +72,7 @@ export function registerAssessRegionCommands(program: Command): void {
         assessRegion(db, shippedPacks(), {
           region,
           year: year(y),
+          startedBy: cliActor(),
           ...(opts.asOf ? { asOf: opts.asOf } : {}),
         }),
       );

@@ -56,8 +56,18 @@ describeEachDatabase('region-year assessment', (getDb) => {
   });
 
   it('assesses everyone; the bulk answer equals the one-person answer for every person', async () => {
-    const r = await assessRegion(getDb(), packs, { region: '512022', year: 2025, asOf: AS_OF });
+    const r = await assessRegion(getDb(), packs, {
+      region: '512022',
+      year: 2025,
+      asOf: AS_OF,
+      startedBy: '核定员',
+    });
     expect(r.totals.persons).toBe(N);
+    const audited = await sql<{ actor: string; county_code: string }>`
+      SELECT actor, county_code FROM audit_log WHERE action = 'assessment.run' AND entity_id = ${String(r.runId)}`.execute(
+      getDb().db,
+    );
+    expect(audited.rows).toEqual([{ actor: '核定员', county_code: '512022' }]);
     expect(r.inserted).toBe(N);
     expect(r.exclusions).toEqual({ deceased: 21, employee_insurance: 22 });
     const { rows } = await sql<Record<string, unknown>>`SELECT * FROM assessments ORDER BY person_id`.execute(

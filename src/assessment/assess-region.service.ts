@@ -3,6 +3,7 @@
 // changed and lists whose amount changed. A what-if runs the same computation against an overlay
 // of the pack inside a transaction that is rolled back, so nothing is stored.
 import { sql } from 'kysely';
+import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { type PackRegistry, type ResolvedPack, regionPrefix } from '../policy/pack-loader.js';
@@ -125,6 +126,14 @@ export async function assessRegion(
       })
       .where('id', '=', runId)
       .execute();
+    await audit(tx, {
+      actor: opts.startedBy ?? 'system',
+      action: 'assessment.run',
+      entity: 'assessment_run',
+      entityId: runId,
+      countyCode: opts.region.slice(0, 6),
+      after: { region: opts.region, year: opts.year, pack: resolved.pack.id, inserted, changed, ...t },
+    });
     return {
       runId,
       pack: { id: resolved.pack.id, hash: resolved.hash },

@@ -1,6 +1,8 @@
 // `canbao identities import|history`: department lists in, identity history out.
+
 import type { Command } from 'commander';
 import { sql } from 'kysely';
+import { cliActor } from '../audit/audit-log.js';
 import { print, printJson, table, withDatabase } from '../cli/output.js';
 import { writeCsv } from '../files/index.js';
 import { OutcomeError } from '../policy/outcome.js';
@@ -57,6 +59,7 @@ export function registerIdentitiesCommands(program: Command): void {
           ...(kind ? { kind } : {}),
           ...(typeof opts.asOf === 'string' ? { asOf: opts.asOf } : {}),
           allOrNothing: opts.allOrNothing === true,
+          importedBy: cliActor(),
         }),
       );
       if (typeof opts.report === 'string' && result.rejections.length > 0) {

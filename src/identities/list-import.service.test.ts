@@ -70,7 +70,13 @@ describeEachDatabase('department list import', (getDb) => {
       department: 'civil_affairs',
       county: '430502',
       asOf: '2024-09-01',
+      importedBy: '民政报送员',
     });
+    const audited = await sql<{ actor: string }>`
+      SELECT actor FROM audit_log WHERE action = 'identities.import' AND county_code = '430502'`.execute(
+      getDb().db,
+    );
+    expect(audited.rows).toEqual([{ actor: '民政报送员' }]);
     expect(r).toMatchObject({
       kind: 'snapshot',
       kindDetected: true,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
+import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { readTable } from '../files/index.js';
 import { addDays } from '../policy/dates.js';
@@ -197,6 +198,20 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await audit(tx, {
+    actor: opts.importedBy ?? 'system',
+    action: 'identities.import',
+    entity: 'department_list',
+    entityId: listId,
+    countyCode: opts.county,
+    after: {
+      department: opts.department,
+      kind: p.kind,
+      asOf: p.asOf,
+      file: basename(opts.file),
+      sha256: p.sha,
+    },
+  });
 
   await sql`
     CREATE TEMP TABLE list_stage (

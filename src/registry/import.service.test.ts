@@ -69,7 +69,16 @@ describeEachDatabase('importPersons', (getDb) => {
         `张大,${HEAD},男,H1,户主,,石洞子沟街道,东关村,正常`, // row 8: duplicate of row 3
       ]),
     );
-    const r = await importPersons(getDb(), path, { today: TODAY, reportDir: join(dir, 'reports') });
+    const r = await importPersons(getDb(), path, {
+      today: TODAY,
+      reportDir: join(dir, 'reports'),
+      actor: '录入员',
+    });
+    const audited = await sql<{ actor: string }>`
+      SELECT actor FROM audit_log WHERE action = 'registry.import' AND entity_id = ${String(r.runId)}`.execute(
+      getDb().db,
+    );
+    expect(audited.rows).toEqual([{ actor: '录入员' }]);
     expect(r).toMatchObject({
       status: 'applied',
       rowsRead: 6,

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { readTable } from '../files/table-reader.js';
 import {
@@ -44,6 +45,8 @@ export interface ImportPersonsOptions {
   today?: string;
   /** Write report files when there are issues (default true). */
   writeReports?: boolean;
+  /** Who imports, for the audit log. */
+  actor?: string;
 }
 
 export interface ImportPersonsResult {
@@ -194,6 +197,13 @@ export async function importPersons(
       counts.households_updated = households.updated;
       await dropStage(tx.db, runId);
       await finishRun(tx.db, runId, 'applied', counts);
+      await audit(tx, {
+        actor: options.actor ?? 'system',
+        action: 'registry.import',
+        entity: 'import_run',
+        entityId: runId,
+        after: { file: fileName, sha256: digest, ...counts },
+      });
       trace('run record');
       return { runId, status: 'applied' as const, counts };
     });

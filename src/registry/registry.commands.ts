@@ -1,5 +1,7 @@
 // canbao registry …: import the population roster, check it, and look people up.
+
 import type { Command } from 'commander';
+import { cliActor } from '../audit/audit-log.js';
 import { type DatabaseHandle, openDatabase } from '../db/connection.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { checkRegistry } from './check.service.js';
@@ -95,6 +97,7 @@ export function registerRegistryCommands(program: Command): void {
         const mapping = opts.mapping ? await loadColumnMapping(opts.mapping) : undefined;
         const r = await withDb((h) =>
           importPersons(h, file, {
+            actor: cliActor(),
             allOrNothing: opts.allOrNothing === true,
             ...(mapping ? { mapping } : {}),
             ...(opts.reportDir ? { reportDir: opts.reportDir } : {}),

@@ -90,6 +90,8 @@ export const ACCESS: readonly Rule[] = [
   { method: 'POST', url: '/api/reports/followups', roles: WORKERS },
   { method: 'POST', url: '/api/reports/targets', roles: ['admin', 'staff'] },
   { method: 'GET', url: '/api/reports/*', roles: [...READERS, 'finance'] },
+  { method: 'POST', url: '/api/jobs/assessments', roles: ['admin', 'staff'] },
+  { method: 'GET', url: '/api/jobs*', roles: ['admin', 'staff'] },
   { method: 'GET', url: '/api/users', roles: ['admin'] },
   { method: 'POST', url: '/api/users*', roles: ['admin'] },
   { method: 'GET', url: '/api/audit', roles: ['admin'] },

@@ -13,6 +13,7 @@ import { registerHouseholdRoutes } from '../collection/household.routes.js';
 import { registerPaymentRoutes } from '../collection/payment.routes.js';
 import { registerRefundRoutes } from '../collection/refund.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
+import { registerJobRoutes } from '../jobs/job.routes.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
 import { registerReconcileRoutes } from '../reconciliation/reconcile.routes.js';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPaymentRoutes(app, deps);
   registerReconcileRoutes(app, deps);
   registerReportRoutes(app, deps);
+  if (deps.db) await registerJobRoutes(app, { db: deps.db, packs: deps.packs });
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   if (webRoot !== false && hasWebAssets(webRoot)) registerWebAssets(app, webRoot);
   return app;

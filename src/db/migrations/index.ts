@@ -12,6 +12,7 @@ import * as m014 from './014_enrollment.js';
 import * as m015 from './015_reconciliation.js';
 import * as m016 from './016_report_targets.js';
 import * as m020 from './020_users.js';
+import * as m021 from './021_jobs.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { id: '015_reconciliation', ...m015 },
   { id: '016_report_targets', ...m016 },
   { id: '020_users', ...m020 },
+  { id: '021_jobs', ...m021 },
 ];

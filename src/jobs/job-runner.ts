@@ -1,0 +1,95 @@
+// A small in-process job runner: jobs are rows (so their state survives the request and can be read by
+// anyone allowed), run one at a time in the order they were queued. A job that was running when the
+// process stopped is marked failed on the next start, never silently left "running" (one service
+// process per database is assumed: a second one starting would fail the first one's running jobs).
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/connection.js';
+import { OutcomeError } from '../policy/outcome.js';
+
+export interface JobContext {
+  /** Say how far the job has come, in Chinese, for the status page. */
+  progress(text: string): Promise<void>;
+}
+
+export type JobHandler = (
+  params: Record<string, unknown>,
+  ctx: JobContext,
+  actor: string,
+) => Promise<unknown>;
+
+export interface Job {
+  id: number;
+  kind: string;
+  params: Record<string, unknown>;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: string | null;
+  result: unknown;
+  error: { code: string; message: string; where: string } | null;
+  created_by: string;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export class JobRunner {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: DatabaseHandle,
+    private readonly handlers: Record<string, JobHandler>,
+  ) {}
+
+  /** Mark jobs left running or queued by a previous process as failed. */
+  async recover(): Promise<void> {
+    await sql`UPDATE jobs SET status = 'failed', finished_at = now(),
+      error = ${JSON.stringify({ code: 'INTERRUPTED', message: '服务重启，任务未完成，请重新提交', where: '' })}::jsonb
+      WHERE status IN ('queued', 'running')`.execute(this.db.db);
+  }
+
+  async submit(kind: string, params: Record<string, unknown>, actor: string): Promise<Job> {
+    if (!this.handlers[kind]) throw new Error(`unknown job kind ${kind}`);
+    const r = await sql<Job>`
+      INSERT INTO jobs (kind, params, created_by) VALUES (${kind}, ${JSON.stringify(params)}::jsonb, ${actor})
+      RETURNING *`.execute(this.db.db);
+    const job = r.rows[0]!;
+    this.chain = this.chain.then(() => this.run(job));
+    return job;
+  }
+
+  /** Resolves when every job submitted so far has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  async get(id: number): Promise<Job | undefined> {
+    const r = await sql<Job>`SELECT * FROM jobs WHERE id = ${id}`.execute(this.db.db);
+    return r.rows[0];
+  }
+
+  async list(limit = 50): Promise<Job[]> {
+    const r = await sql<Job>`SELECT * FROM jobs ORDER BY id DESC LIMIT ${limit}`.execute(this.db.db);
+    return r.rows;
+  }
+
+  private async run(job: Job): Promise<void> {
+    const set = (fields: ReturnType<typeof sql>) =>
+      sql`UPDATE jobs SET ${fields} WHERE id = ${job.id}`.execute(this.db.db);
+    await set(sql`status = 'running', started_at = now()`);
+    const ctx: JobContext = { progress: async (text) => void (await set(sql`progress = ${text}`)) };
+    try {
+      const result = await this.handlers[job.kind]!(job.params, ctx, job.created_by);
+      await set(
+        sql`status = 'succeeded', finished_at = now(), result = ${JSON.stringify(result ?? null)}::jsonb`,
+      );
+    } catch (e) {
+      const first = e instanceof OutcomeError ? e.issues[0] : undefined;
+      // Not a refusal but a fault: keep the details for the operator, show the user a plain message.
+      if (!first)
+        process.stderr.write(`job ${job.id} (${job.kind}) failed: ${(e as Error)?.stack ?? String(e)}\n`);
+      const error = first
+        ? { code: first.code, message: first.message, where: first.expression }
+        : { code: 'INTERNAL', message: '任务执行出错，请联系管理员', where: '' };
+      await set(sql`status = 'failed', finished_at = now(), error = ${JSON.stringify(error)}::jsonb`);
+    }
+  }
+}

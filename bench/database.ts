@@ -30,7 +30,7 @@ export async function openBenchDatabase(
     handle = await openDatabase({ dataDir: dir, databaseUrl: '' });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    handle = await createServerTestDatabase();
+    handle = await createServerTestDatabase({ durable: true });
   }
   await seedRegions(handle.db);
   log(`  [${kind}] 载入演示人口 ${persons.toLocaleString('en-US')} 人…`);

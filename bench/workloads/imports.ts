@@ -50,7 +50,7 @@ export async function benchImports(
   const dir = mkdtempSync(join(tmpdir(), 'canbao-bench-import-'));
   let handle: DatabaseHandle;
   if (kind === 'pglite') handle = await openDatabase({ dataDir: join(dir, 'db'), databaseUrl: '' });
-  else handle = await createServerTestDatabase();
+  else handle = await createServerTestDatabase({ durable: true });
   try {
     await seedRegions(handle.db);
     log(`  [${kind}] 生成 GBK 花名册和部门名单 ${persons.toLocaleString('en-US')} 人…`);

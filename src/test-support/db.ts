@@ -20,6 +20,8 @@ const SERVER_ADMIN_URL = process.env.CANBAO_TEST_SERVER_URL ?? 'postgres://postg
 export interface TestDatabaseOptions {
   /** Apply migrations (default true). */
   migrate?: boolean;
+  /** Keep the server's durable commits (benchmarks); tests turn synchronous_commit off. */
+  durable?: boolean;
 }
 
 function withDatabase(url: string, name: string): string {
@@ -89,8 +91,8 @@ export async function createServerTestDatabase(options: TestDatabaseOptions = {}
   try {
     await admin.query(`CREATE DATABASE ${name}`);
     // Tests check results, not durability: without waiting for each commit's fsync a suite runs
-    // several times faster on a slow disk. (Crash tests open their own databases with the defaults.)
-    await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+    // several times faster on a slow disk. Benchmarks and crash tests keep the defaults.
+    if (!options.durable) await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   } finally {
     await admin.end();
   }

@@ -1,8 +1,9 @@
 // Entrusted agents (委托代征): register them, show each one's ledger (collected, handed over,
 // outstanding, 限期限额 alerts) and record hand-overs, idempotent on the receipt number.
+
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
-import { isValidDate } from '../policy/dates.js';
+import { isValidDate, todayInChina } from '../policy/dates.js';
 import { formatYuan } from '../policy/money.js';
 import { refuse } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
@@ -34,11 +35,6 @@ export const AGENT_KIND_NAMES: Record<AgentKind, string> = {
 /** Defaults of the agents table (014_enrollment): hand over within 7 days, at the latest at 50,000 yuan. */
 export const DEFAULT_HANDOVER_DAYS = 7;
 export const DEFAULT_HANDOVER_LIMIT_FEN = 5_000_000;
-
-/** The date an office worker sees on the wall (China time). */
-export function todayInChina(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** A region code as typed (6, 9 or 12 digits) → the prefix its codes start with (140600 → 1406). */
 export function regionCodePrefix(region: string, where = 'region'): string {

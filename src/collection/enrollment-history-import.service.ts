@@ -1,14 +1,8 @@
-// Importing past years' enrollment from the previous system (证件号码, 姓名, 年度, 参保状态,
-// 是否发生报销) as enrollments with source 'history': the lapse count of the waiting period and
-// the continuity incentive read them. Rows are checked, staged with COPY and applied with
-// set-based SQL in one transaction; importing the same file again changes nothing. 未参保 is kept
-// as a 'registered' row (known, never paid) so a corrected file can turn it into 已参保 and back.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/index.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { parseIdDocument } from '../registry/id-document.js';
@@ -326,10 +320,4 @@ function csvField(v: string | number | boolean | null): string {
 function* stageCsv(rows: HistoryRow[]): Generator<string> {
   for (const r of rows)
     yield `${[r.rowNumber, r.docNo, r.name, r.year, r.enrolled, r.reimbursed].map(csvField).join(',')}\n`;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -8,13 +8,13 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/connection.js';
 import { normalizeHeader, readTable } from '../files/index.js';
 import { DEPARTMENT_NAMES, type Department } from '../identities/departments.js';
-import { isValidDate } from '../policy/dates.js';
+import { isValidDate, todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { parseIdDocument } from '../registry/id-document.js';
 import { parseDate, type RowIssue } from '../registry/import-row.js';
 import { applyLifeEvent, type LifeEventResult } from './life-event.service.js';
-import { chinaToday, LIFE_EVENT_NAMES, type LifeEventType } from './refund-reasons.js';
+import { LIFE_EVENT_NAMES, type LifeEventType } from './refund-reasons.js';
 
 export const EVENT_LIST_HEADERS = {
   docNo: ['公民身份号码', '身份证号码', '身份证号', '证件号码', '证件号'],
@@ -63,7 +63,7 @@ export async function importLifeEvents(
   packs: PackRegistry,
   opts: EventImportOptions,
 ): Promise<EventImportResult> {
-  const today = chinaToday();
+  const today = todayInChina();
   const reportedOn = opts.reportedOn ?? today;
   if (!isValidDate(reportedOn) || reportedOn > today) {
     throw new OutcomeError([

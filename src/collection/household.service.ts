@@ -3,6 +3,7 @@
 // household enrolls together (一户一档, 整户参保, e.g. 高阳 一、（三）1.).
 import { EXCLUSION_NAMES } from '../assessment/assess-region.repository.js';
 import type { DbSession } from '../db/connection.js';
+import { todayInChina } from '../policy/dates.js';
 import { refuse } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { citeText } from '../policy/pack-summary.js';
@@ -15,7 +16,7 @@ import {
   type HouseholdRow,
   householdMembers,
 } from '../registry/person.repository.js';
-import { regionCodePrefix, todayInChina } from './agent.service.js';
+import { regionCodePrefix } from './agent.service.js';
 import {
   type IncompleteHouseholdRow,
   incompleteHouseholds,

@@ -6,20 +6,14 @@
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
-import { isValidDate, yearOf } from '../policy/dates.js';
+import { isValidDate, todayInChina, yearOf } from '../policy/dates.js';
 import { refuse } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import type { ExplanationStep } from '../policy/result.js';
 import { parseIdDocument } from '../registry/id-document.js';
 import { acceptedPaymentsFrom } from './refund.repository.js';
 import { fileRefund, suspensionDecision } from './refund.service.js';
-import {
-  chinaToday,
-  isSuspending,
-  LIFE_EVENT_TYPES,
-  type LifeEventType,
-  parseLifeEventType,
-} from './refund-reasons.js';
+import { isSuspending, LIFE_EVENT_TYPES, type LifeEventType, parseLifeEventType } from './refund-reasons.js';
 
 export interface LifeEventInput {
   docNo: string;
@@ -72,7 +66,7 @@ export interface LifeEventResult {
 }
 
 /** Check the input and normalise it; throws OutcomeError with the field and a Chinese reason. */
-export function checkLifeEvent(input: LifeEventInput, today = chinaToday()) {
+export function checkLifeEvent(input: LifeEventInput, today = todayInChina()) {
   const type = parseLifeEventType(input.type);
   if (!type)
     refuse('bad-type', 'type', `未知的事件类型"${input.type}"（可选：${LIFE_EVENT_TYPES.join('、')}）`);

@@ -86,8 +86,3 @@ export function parseLifeEventType(text: string): LifeEventType | undefined {
 
 export const isSuspending = (t: LifeEventType): t is SuspendingEvent =>
   (SUSPENDING_EVENTS as readonly string[]).includes(t);
-
-/** Today as an office worker in China sees it. */
-export function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}

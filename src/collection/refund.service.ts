@@ -7,7 +7,7 @@ import { personRequest } from '../assessment/person-request.repository.js';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { assess } from '../policy/assess.js';
-import { isValidDate } from '../policy/dates.js';
+import { isValidDate, todayInChina } from '../policy/dates.js';
 import { formatYuan } from '../policy/money.js';
 import { refuse } from '../policy/outcome.js';
 import { type PackRegistry, regionPrefix } from '../policy/pack-loader.js';
@@ -34,7 +34,6 @@ import {
 } from './refund.repository.js';
 import {
   type AnyRefundReason,
-  chinaToday,
   isRefundReason,
   REFUND_REASON_LABELS,
   REFUND_STATE_NAMES,
@@ -171,7 +170,7 @@ export async function requestRefund(
     );
   }
   const reason = input.reason as AnyRefundReason;
-  const requestedOn = input.requestedOn ?? chinaToday();
+  const requestedOn = input.requestedOn ?? todayInChina();
   if (!isValidDate(requestedOn)) refuse('bad-date', 'requestedOn', `无效的申请日期"${requestedOn}"`);
   return db.transaction(async (tx) => {
     const person = await findPerson(tx, input.docNo);
@@ -298,7 +297,7 @@ export async function scanLaterCertifications(
   packs: PackRegistry,
   opts: { region: string; year: number; requestedOn?: string; actor: string },
 ): Promise<CertificationScanResult> {
-  const requestedOn = opts.requestedOn ?? chinaToday();
+  const requestedOn = opts.requestedOn ?? todayInChina();
   const prefix = regionPrefix(opts.region);
   return db.transaction(async (tx) => {
     const candidates = await certificationCandidates(tx, prefix, opts.year);

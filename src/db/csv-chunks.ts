@@ -69,3 +69,12 @@ export async function* csvRecordBatches(source: CsvSource, targetBytes: number):
   }
   if (pendingBytes > 0) yield concat();
 }
+
+/** One field for COPY ... (FORMAT csv): null is an empty unquoted field, '' is "". */
+export function csvField(v: string | null): string {
+  if (v === null) return '';
+  if (v === '') return '""';
+  const clean = v.includes('\0') ? v.replaceAll('\0', '') : v;
+  if (/[",\n\r]/.test(clean) || clean.trim() !== clean) return `"${clean.replaceAll('"', '""')}"`;
+  return clean;
+}

@@ -1,13 +1,8 @@
-// Importing a department's list into identity history. A snapshot says "these are all of our
-// people as of this date" (everyone missing loses the identity from that date); a change list
-// says "add these, remove those". Rows are checked, staged with COPY and applied with set-based
-// SQL in one transaction; the same file imported twice changes nothing.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/index.js';
 import { addDays } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
@@ -388,10 +383,4 @@ function* stageCsv(rows: ListRow[]): Generator<string> {
       .map(csvField)
       .join(',')}\n`;
   }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

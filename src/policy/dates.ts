@@ -71,3 +71,8 @@ export function formatDateZh(date: string): string {
   }
   return out;
 }
+
+/** Today's date in China (UTC+8): the date an office worker sees on the wall. */
+export function todayInChina(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}

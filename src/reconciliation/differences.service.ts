@@ -3,8 +3,8 @@
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
+import { todayInChina } from '../policy/dates.js';
 import { refuse } from '../policy/outcome.js';
-import { todayInChina } from './reconcile.service.js';
 import { getRun } from './runs.repository.js';
 
 export interface ResolvedDifference {

@@ -2,16 +2,18 @@
 // payments (issue 6): stream the file, check every row, COPY the good rows into a staging table,
 // store the new tax rows, classify everything set-based, and merge the findings into the
 // differences left by earlier runs — all in one transaction. The same file again changes nothing.
-import { createHash } from 'node:crypto';
+
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
+import { csvField } from '../db/csv-chunks.js';
+import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/table-reader.js';
+import { todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
 import { countRejectedRows, createRun, finishRun, REJECTION_COLUMNS } from '../registry/import.repository.js';
@@ -59,25 +61,6 @@ export interface ReconcileResult {
   refundDueFen: number;
   owedFen: number;
   ignoredColumns: string[];
-}
-
-export function todayInChina(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
-}
-
-/** One field for COPY ... (FORMAT csv): null is an empty unquoted field, '' is "". */
-function csvField(v: string | null): string {
-  if (v === null) return '';
-  if (v === '') return '""';
-  const clean = v.includes('\0') ? v.replaceAll('\0', '') : v;
-  if (/[",\n\r]/.test(clean) || clean.trim() !== clean) return `"${clean.replaceAll('"', '""')}"`;
-  return clean;
 }
 
 function stageLine(r: StagedTaxRow): string {
@@ -132,7 +115,7 @@ export async function reconcile(
   const trace = tracer();
   const asOf = options.asOf ?? todayInChina();
   const fileName = basename(file);
-  const digest = await sha256(file);
+  const digest = await sha256File(file);
   const earlier = await findRunByFile(handle.db, scope, digest);
   if (earlier) return unchanged(handle, earlier.id);
 

@@ -1,6 +1,7 @@
 // Identity documents: validation, safe normalisation, and what can be derived from them.
 // Runs once per imported row (a million rows per county file), so the checks are hand-written
 // character loops rather than regexes or date objects.
+import { todayInChina } from '../policy/dates.js';
 
 export type DocType = 'resident_id' | 'hmt_permit' | 'foreigner_permanent' | 'passport' | 'birth_certificate';
 
@@ -133,11 +134,6 @@ function birthDateAt(s: string, at: number, today: string): string | undefined {
   return iso > today ? undefined : iso;
 }
 
-function todayIso(): string {
-  // China time: the date an office worker sees on the wall.
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 const fail = (code: IdErrorCode, reason: string): IdResult => ({ ok: false, code, reason });
 
 /** Validate an 18-character number of the GB 11643 family (resident ID, HMT permit, foreigner ID). */
@@ -173,7 +169,7 @@ const SCIENTIFIC = /^\d(\.\d+)?E\+?\d+$/;
  * foreigner permanent residence ID (starts with 9); 15 digits → old resident ID; a letter and
  * nine digits → birth certificate.
  */
-export function parseIdDocument(raw: string, declared?: DocType, today: string = todayIso()): IdResult {
+export function parseIdDocument(raw: string, declared?: DocType, today: string = todayInChina()): IdResult {
   const s = normalizeDocNo(raw);
   if (s === '') return fail('empty', '证件号码为空');
   if (SCIENTIFIC.test(s))

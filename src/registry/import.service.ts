@@ -2,16 +2,18 @@
 // good rows into a staging table, check villages and duplicates set-based, then merge into
 // households and persons in the same transaction. Either the run is applied completely (with
 // the rejected rows reported), or — with allOrNothing and any rejection — nothing is applied.
-import { createHash } from 'node:crypto';
+
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
+import { csvField } from '../db/csv-chunks.js';
+import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/table-reader.js';
+import { todayInChina } from '../policy/dates.js';
 import {
   checkStage,
   countRejectedRows,
@@ -65,25 +67,6 @@ export interface ImportPersonsResult {
   reportFiles: string[];
 }
 
-function todayInChina(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
-}
-
-/** One field for COPY ... (FORMAT csv): null is an empty unquoted field, '' is "". */
-function csvField(v: string | null): string {
-  if (v === null) return '';
-  if (v === '') return '""';
-  const clean = v.includes('\0') ? v.replaceAll('\0', '') : v;
-  if (/[",\n\r]/.test(clean) || clean.trim() !== clean) return `"${clean.replaceAll('"', '""')}"`;
-  return clean;
-}
-
 const bool = (b: boolean | null): string => (b === null ? '' : b ? 't' : 'f');
 
 function stageLine(p: StagedPerson): string {
@@ -117,7 +100,7 @@ export async function importPersons(
   const trace = tracer();
   const today = options.today ?? todayInChina();
   const fileName = basename(file);
-  const digest = await sha256(file);
+  const digest = await sha256File(file);
   const table = await readTable(file, { knownHeaders: knownPersonHeaders(options.mapping) });
   const columns = resolveColumns(table.headers, fileName, options.mapping);
   const present = new Set(Object.keys(columns.index) as PersonField[]);

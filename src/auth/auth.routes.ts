@@ -7,7 +7,15 @@ import { HttpError } from '../http/errors.js';
 import { readCookie } from './access.js';
 import { ROLE_NAMES } from './roles.js';
 import { createSession, revokeSession, SESSION_COOKIE, SESSION_HOURS } from './session.service.js';
-import { addUser, authenticate, changePassword, listUsers, type User, unlockUser } from './user.service.js';
+import {
+  addUser,
+  authenticate,
+  changePassword,
+  findUser,
+  listUsers,
+  type User,
+  unlockUser,
+} from './user.service.js';
 
 export interface AuthOptions {
   /** Set the Secure flag on the cookie (behind HTTPS). */
@@ -152,6 +160,28 @@ export function registerAuthRoutes(app: FastifyInstance, db: DatabaseHandle, opt
     async (request, reply) => {
       const user = await addUser(db, { ...request.body, mustChangePassword: true }, request.user!.username);
       return reply.status(201).send(describe(user));
+    },
+  );
+
+  // `canbao user passwd` for administrators: a new password the user must change at next login.
+  app.post<{ Params: { username: string }; Body: { password: string } }>(
+    '/api/users/:username/password',
+    {
+      schema: {
+        summary: '重置用户密码（该用户下次登录须修改，现有会话失效）',
+        tags: ['系统'],
+        body: {
+          type: 'object',
+          required: ['password'],
+          properties: { password: { type: 'string', minLength: 1, description: '新密码' } },
+        },
+      },
+    },
+    async (request) => {
+      const user = await findUser(db, request.params.username);
+      if (!user) throw new HttpError(404, 'no-user', `没有用户 ${request.params.username}`, 'username');
+      await changePassword(db, user.id, null, request.body.password, request.user!.username);
+      return { ok: true };
     },
   );
 

@@ -79,6 +79,9 @@ export const ACCESS: readonly Rule[] = [
   { method: 'POST', url: '/api/agents/:code/handovers', roles: WORKERS },
   { method: 'POST', url: '/api/events', roles: [...WORKERS, 'department'] },
   { method: 'GET', url: '/api/refunds', roles: [...WORKERS, 'finance'] },
+  { method: 'GET', url: '/api/refunds/payouts', roles: ['admin', 'staff', 'finance'] },
+  { method: 'POST', url: '/api/refunds/payouts', roles: ['admin', 'staff'] },
+  { method: 'POST', url: '/api/refunds/certifications', roles: ['admin', 'staff'] },
   { method: 'POST', url: '/api/refunds', roles: WORKERS },
   { method: 'POST', url: '/api/refunds/:id/*', roles: ['admin', 'staff'] },
   { method: 'GET', url: '/api/campaigns*', roles: READERS },
@@ -95,6 +98,7 @@ export const ACCESS: readonly Rule[] = [
   { method: 'GET', url: '/api/users', roles: ['admin'] },
   { method: 'POST', url: '/api/users*', roles: ['admin'] },
   { method: 'GET', url: '/api/audit', roles: ['admin'] },
+  { method: 'GET', url: '/api/system/db', roles: ['admin'] },
 ];
 
 function matches(pattern: string, url: string): boolean {

@@ -181,6 +181,23 @@ export async function payoutLines(tx: DbSession, prefix: string, batch: string):
   return r.rows;
 }
 
+/** One payout batch of a region: how many refunds, how much, when it was handed to the tax bureau. */
+export interface PayoutBatchRow {
+  batch: string;
+  count: number;
+  total_fen: number;
+  paid_at: string;
+}
+
+export async function payoutBatchRows(db: DbSession, prefix: string): Promise<PayoutBatchRow[]> {
+  const r = await sql<PayoutBatchRow>`
+    SELECT payout_batch AS batch, count(*)::int AS count, sum(amount_fen)::int AS total_fen,
+      to_char(max(paid_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS paid_at
+    FROM refunds WHERE payout_batch IS NOT NULL AND county_code LIKE ${`${prefix}%`}
+    GROUP BY payout_batch ORDER BY max(paid_at) DESC`.execute(db.db);
+  return r.rows;
+}
+
 export interface RefundListRow extends RefundRow {
   doc_no: string;
   name: string;

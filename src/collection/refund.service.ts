@@ -22,8 +22,10 @@ import {
   insertRefund,
   listRefundRows,
   markApprovedPaid,
+  type PayoutBatchRow,
   type PayoutLine,
   paymentsOfYear,
+  payoutBatchRows,
   payoutLines,
   type RefundablePayment,
   type RefundListRow,
@@ -420,6 +422,23 @@ export async function payoutRefunds(
     const lines = await payoutLines(tx, prefix, batch);
     return { batch, alreadyPaid, lines, totalFen: lines.reduce((s, l) => s + l.amount_fen, 0) };
   });
+}
+
+/** The payout batches of a region, newest first (the web page's list of 退费批次). */
+export async function listPayoutBatches(db: DatabaseHandle, region: string): Promise<PayoutBatchRow[]> {
+  return payoutBatchRows(db, regionPrefix(region));
+}
+
+/** An existing batch's list again, changing nothing; unknown batch → no-payout-batch. */
+export async function payoutBatch(db: DatabaseHandle, region: string, batch: string): Promise<PayoutResult> {
+  const lines = await payoutLines(db, regionPrefix(region), batch.trim());
+  if (lines.length === 0) refuse('no-payout-batch', 'batch', `本地区没有名为"${batch}"的退付批次`);
+  return {
+    batch: batch.trim(),
+    alreadyPaid: true,
+    lines,
+    totalFen: lines.reduce((s, l) => s + l.amount_fen, 0),
+  };
 }
 
 export async function listRefunds(

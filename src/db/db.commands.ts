@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openDatabase } from './connection.js';
 import { migrationStatus, runMigrations } from './migrator.js';
 
-function describeTarget(kind: 'pglite' | 'server'): string {
+export function describeTarget(kind: 'pglite' | 'server'): string {
   return kind === 'server'
     ? 'PostgreSQL 服务器（DATABASE_URL）'
     : `内置 PGlite（${process.env.CANBAO_DATA_DIR ?? './data/pglite'}）`;

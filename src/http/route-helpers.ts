@@ -10,7 +10,14 @@ export const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as con
 export const requestActor = (request: FastifyRequest): string =>
   request.user?.username ?? `http:${request.ip}`;
 
-const NOT_FOUND_CODES = new Set(['no-person', 'no-refund', 'no-household', 'no-payment', 'no-agent']);
+const NOT_FOUND_CODES = new Set([
+  'no-person',
+  'no-refund',
+  'no-household',
+  'no-payment',
+  'no-agent',
+  'no-payout-batch',
+]);
 
 /** An unknown person, household, payment, refund or agent is a 404 over HTTP; every other refusal stays a 400. */
 export async function missingAs404<T>(work: Promise<T>): Promise<T> {

@@ -1,14 +1,14 @@
 // `canbao identities import|history`: department lists in, identity history out.
 
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { cliActor } from '../audit/audit-log.js';
 import { print, printJson, table, withDatabase } from '../cli/output.js';
 import { writeCsv } from '../files/index.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { IDENTITY_NAMES, type IdentityCode } from '../policy/vocabulary.js';
-import { maskId, parseIdDocument } from '../registry/id-document.js';
+import { maskId } from '../registry/id-document.js';
 import { DEPARTMENT_NAMES, parseDepartment } from './departments.js';
+import { identityHistory, normalDocNo } from './identity-history.js';
 import { importDepartmentList } from './list-import.service.js';
 
 const CHANGE_NAMES = { added: '新增', changed: '变更', removed: '减少' } as const;
@@ -115,24 +115,8 @@ export function registerIdentitiesCommands(program: Command): void {
     .argument('<证件号码>')
     .option('--json', '输出 JSON')
     .action(async (raw: string, opts: { json?: boolean }) => {
-      const parsed = parseIdDocument(raw);
-      const docNo = parsed.ok ? parsed.doc.docNo : raw.trim();
-      const rows = await withDatabase(async (db) => {
-        const r = await sql<{
-          name: string;
-          category: string;
-          grade: number | null;
-          kind: string | null;
-          department: string;
-          valid_from: string;
-          valid_to: string | null;
-          file_name: string | null;
-        }>`
-          SELECT p.name, i.category, i.grade, i.kind, i.department, i.valid_from, i.valid_to, l.file_name
-          FROM persons p JOIN person_identities i ON i.person_id = p.id LEFT JOIN department_lists l ON l.id = i.list_id
-          WHERE p.doc_no = ${docNo} ORDER BY i.category, i.valid_from`.execute(db.db);
-        return r.rows;
-      });
+      const docNo = normalDocNo(raw);
+      const rows = (await withDatabase((db) => identityHistory(db, docNo))) ?? [];
       if (opts.json) return printJson(rows);
       if (rows.length === 0) return print(`${maskId(docNo)} 没有身份记录。`);
       print(

@@ -5,7 +5,14 @@
 import { formatYuan } from './money.js';
 import type { IdentityCondition } from './pack.schema.js';
 import type { PackRegistry, ResolvedPack } from './pack-loader.js';
-import { amountText, assessIn, SECTION_TITLES, sampleIdentity, summarizePack } from './pack-summary.js';
+import {
+  amountText,
+  assessIn,
+  citeText,
+  SECTION_TITLES,
+  sampleIdentity,
+  summarizePack,
+} from './pack-summary.js';
 import type { Identity } from './request.schema.js';
 import { type AssessmentOutcome, isError } from './result.js';
 import { describeCondition, describeIdentity } from './subsidy.js';
@@ -19,6 +26,9 @@ export interface DiffChange {
   b: string | null;
   /** One Chinese sentence saying the change. */
   text: string;
+  /** Where each pack says it (document and clause), when the line has a citation. */
+  citeA?: string;
+  citeB?: string;
 }
 
 export interface DiffSection {
@@ -53,6 +63,7 @@ export function diffPacks(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistr
     for (const lk of lineKeys) {
       const la = secA?.lines.find((l) => l.key === lk);
       const lb = secB?.lines.find((l) => l.key === lk);
+      const cites = { ...(la?.cite ? { citeA: la.cite } : {}), ...(lb?.cite ? { citeB: lb.cite } : {}) };
       if (la?.noDiff || lb?.noDiff) continue;
       // "本方案未规定" against real rules: the other side's lines already say "仅 X 有此项".
       if (lk === 'none' && !(la && lb)) continue;
@@ -66,14 +77,32 @@ export function diffPacks(ra: ResolvedPack, rb: ResolvedPack, packs: PackRegistr
           if (added.length) parts.push(`${label(rb)} 另有：${added.join('、')}`);
           if (removed.length) parts.push(`${label(rb)} 没有：${removed.join('、')}`);
           if (parts.length === 0) continue; // same set, different order
-          changes.push({ item, a: la.value, b: lb.value, text: `${item}：${parts.join('；')}` });
+          changes.push({ item, a: la.value, b: lb.value, text: `${item}：${parts.join('；')}`, ...cites });
           continue;
         }
-        changes.push({ item, a: la.value, b: lb.value, text: `${item}：${la.value} → ${lb.value}` });
+        changes.push({
+          item,
+          a: la.value,
+          b: lb.value,
+          text: `${item}：${la.value} → ${lb.value}`,
+          ...cites,
+        });
       } else if (la) {
-        changes.push({ item, a: la.value, b: null, text: `${item}：${la.value}（仅 ${label(ra)} 有此项）` });
+        changes.push({
+          item,
+          a: la.value,
+          b: null,
+          text: `${item}：${la.value}（仅 ${label(ra)} 有此项）`,
+          ...cites,
+        });
       } else if (lb) {
-        changes.push({ item, a: null, b: lb.value, text: `${item}：${lb.value}（仅 ${label(rb)} 有此项）` });
+        changes.push({
+          item,
+          a: null,
+          b: lb.value,
+          text: `${item}：${lb.value}（仅 ${label(rb)} 有此项）`,
+          ...cites,
+        });
       }
     }
     // Inheritance itself is worth saying: the same rule may now come from the national defaults.
@@ -131,6 +160,7 @@ interface Reading {
   text: string;
   subsidized: boolean;
   fundingSource: string | null;
+  cite?: string;
 }
 
 function read(r: ResolvedPack, outcome: AssessmentOutcome): Reading {
@@ -148,6 +178,7 @@ function read(r: ResolvedPack, outcome: AssessmentOutcome): Reading {
     text: `${amountText(rule.amount).text}（个人缴纳${formatYuan(outcome.payableFen)}）`,
     subsidized: true,
     fundingSource: outcome.fundingSource ? FUNDING_SOURCE_NAMES[outcome.fundingSource] : null,
+    cite: citeText(r, rule.cite),
   };
 }
 
@@ -163,6 +194,7 @@ function subsidyChanges(
     const b = read(rb, assessIn(rb, packsB, { identities: p.identities }));
     // Neither pack subsidizes this person: the standard's change is said once, for 一般居民.
     if (!a.subsidized && !b.subsidized && p.key !== 'none') continue;
+    const cites = { ...(a.cite ? { citeA: a.cite } : {}), ...(b.cite ? { citeB: b.cite } : {}) };
     if (a.text !== b.text) {
       const only =
         a.subsidized && !b.subsidized
@@ -170,7 +202,13 @@ function subsidyChanges(
           : b.subsidized && !a.subsidized
             ? `（仅 ${rb.pack.id} 有此项资助）`
             : '';
-      changes.push({ item: p.label, a: a.text, b: b.text, text: `${p.label}：${a.text} → ${b.text}${only}` });
+      changes.push({
+        item: p.label,
+        a: a.text,
+        b: b.text,
+        text: `${p.label}：${a.text} → ${b.text}${only}`,
+        ...cites,
+      });
     }
     if (a.subsidized && b.subsidized && a.fundingSource !== b.fundingSource) {
       changes.push({
@@ -178,6 +216,7 @@ function subsidyChanges(
         a: a.fundingSource,
         b: b.fundingSource,
         text: `${p.label} 资金来源：${a.fundingSource} → ${b.fundingSource}`,
+        ...cites,
       });
     }
   }

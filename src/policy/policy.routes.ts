@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../http/app.js';
 import { HttpError } from '../http/errors.js';
 import { leafletHtml } from './leaflet.js';
+import { diffPacks } from './pack-diff.js';
 import { renderSummary, summarizePack } from './pack-summary.js';
+import { resolvePackRef } from './policy.commands.js';
 
 export function registerPolicyRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'packs'>): void {
   app.get('/api/policy/packs', { schema: { summary: '政策包列表', tags: ['政策'] } }, async () =>
@@ -62,5 +64,29 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
     },
     async (request, reply) =>
       reply.type('text/html; charset=utf-8').send(leafletHtml(resolved(request.params.id), deps.packs)),
+  );
+  // `canbao policy diff` over HTTP: the same pack references (id or 地区:年度) and the same comparison.
+  app.get<{ Querystring: { from: string; to: string } }>(
+    '/api/policy/diff',
+    {
+      schema: {
+        summary: '比较两个政策包的差异（与 canbao policy diff 相同，附各自依据）',
+        tags: ['政策'],
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          properties: {
+            from: { type: 'string', minLength: 1, description: '政策包 id 或 地区:年度，如 130802-2025' },
+            to: { type: 'string', minLength: 1, description: '政策包 id 或 地区:年度，如 140602:2025' },
+          },
+        },
+      },
+    },
+    async (request) =>
+      diffPacks(
+        resolvePackRef(deps.packs, request.query.from, 'from'),
+        resolvePackRef(deps.packs, request.query.to, 'to'),
+        deps.packs,
+      ),
   );
 }

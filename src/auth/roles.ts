@@ -94,7 +94,10 @@ export const ACCESS: readonly Rule[] = [
   { method: 'POST', url: '/api/reports/targets', roles: ['admin', 'staff'] },
   { method: 'GET', url: '/api/reports/*', roles: [...READERS, 'finance'] },
   { method: 'POST', url: '/api/jobs/assessments', roles: ['admin', 'staff'] },
-  { method: 'GET', url: '/api/jobs*', roles: ['admin', 'staff'] },
+  // Everyone who starts jobs reads them; non-administrators only their own (src/jobs/job.routes.ts).
+  { method: 'GET', url: '/api/jobs*', roles: ['admin', 'staff', 'department', 'tax'] },
+  // A department submitter uploads only its own department's lists (src/imports/import.routes.ts).
+  { method: 'POST', url: '/api/imports/*', roles: ['admin', 'staff', 'department'] },
   { method: 'GET', url: '/api/users', roles: ['admin'] },
   { method: 'POST', url: '/api/users*', roles: ['admin'] },
   { method: 'GET', url: '/api/audit', roles: ['admin'] },

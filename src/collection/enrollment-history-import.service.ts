@@ -38,6 +38,8 @@ export interface HistoryImportOptions {
   actor: string;
   /** Apply nothing when any row is rejected. */
   allOrNothing?: boolean;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface HistoryImportResult {
@@ -102,7 +104,7 @@ export async function importEnrollmentHistory(
   let rowsRead = 0;
   for await (const batch of table.batches(5000)) {
     for (const r of batch) {
-      rowsRead++;
+      if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
       const parsed = parseRow(r.rowNumber, r.cells, columns);
       if ('issues' in parsed) {
         issues.push(...parsed.issues);

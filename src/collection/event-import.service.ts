@@ -35,6 +35,8 @@ export interface EventImportOptions {
   region?: string;
   allOrNothing?: boolean;
   actor: string;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface EventImportResult {
@@ -115,7 +117,7 @@ export async function importLifeEvents(
   const seen = new Map<string, number>();
   let rowsRead = 0;
   for await (const row of table) {
-    rowsRead++;
+    if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
     const cells = row.cells;
     const rawId = (cells[col.docNo] ?? '').trim();
     const name = (cells[col.name] ?? '').trim();

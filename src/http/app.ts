@@ -16,12 +16,14 @@ import { registerRefundPayoutRoutes } from '../collection/refund-payout.routes.j
 import type { DatabaseHandle } from '../db/connection.js';
 import { registerDbRoutes } from '../db/db.routes.js';
 import { registerIdentityRoutes } from '../identities/identities.routes.js';
+import { registerImportRoutes } from '../imports/import.routes.js';
 import { registerJobRoutes } from '../jobs/job.routes.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { registerPolicyRoutes } from '../policy/policy.routes.js';
 import { registerReconcileRoutes } from '../reconciliation/reconcile.routes.js';
 import { registerReportRoutes } from '../reports/report.routes.js';
 import { errorHandler, HttpError, notFoundHandler } from './errors.js';
+import { registerUploads, type UploadOptions } from './uploads.js';
 import { DEFAULT_WEB_ROOT, hasWebAssets, registerWebAssets } from './web-assets.js';
 
 export interface AppDeps {
@@ -36,6 +38,8 @@ export interface AppDeps {
   logger?: boolean;
   /** The built web application to serve at / (default dist-web/ when built); false for none. */
   webRoot?: string | false;
+  /** Where uploaded files wait for their job, and the size limit (default 2 GB). */
+  uploads?: UploadOptions;
 }
 
 /** The database for a route, or a clear 503 when this app has none (policy-only tests). */
@@ -75,9 +79,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAgentRoutes(app, deps);
   registerHouseholdRoutes(app, deps);
   registerPaymentRoutes(app, deps);
-  registerReconcileRoutes(app, deps);
+  registerUploads(app, deps.uploads ?? {});
+  const jobs = deps.db ? await registerJobRoutes(app, { db: deps.db, packs: deps.packs }) : undefined;
+  registerReconcileRoutes(app, deps, jobs, deps.uploads ?? {});
+  registerImportRoutes(app, deps, jobs, deps.uploads ?? {});
   registerReportRoutes(app, deps);
-  if (deps.db) await registerJobRoutes(app, { db: deps.db, packs: deps.packs });
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   if (webRoot !== false && hasWebAssets(webRoot)) registerWebAssets(app, webRoot);
   return app;

@@ -21,6 +21,8 @@ export interface ListImportOptions {
   importedBy?: string;
   /** Apply nothing when any row is rejected. */
   allOrNothing?: boolean;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface IdentityChange {
@@ -120,7 +122,7 @@ export async function importDepartmentList(
   let rowsRead = 0;
   for await (const batch of table.batches(5000)) {
     for (const r of batch) {
-      rowsRead++;
+      if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
       const parsed = parseListRow(r.rowNumber, r.cells, columns, opts.department);
       if ('issues' in parsed) {
         issues.push(...parsed.issues);

@@ -33,6 +33,11 @@ export interface Job {
 
 export class JobRunner {
   private chain: Promise<void> = Promise.resolve();
+  /**
+   * The latest progress of running jobs, read by get(): an import reports progress from inside its
+   * transaction, and on PGlite a write to the jobs table would wait for that transaction to end.
+   */
+  private readonly live = new Map<number, string>();
 
   constructor(
     private readonly db: DatabaseHandle,
@@ -63,19 +68,33 @@ export class JobRunner {
 
   async get(id: number): Promise<Job | undefined> {
     const r = await sql<Job>`SELECT * FROM jobs WHERE id = ${id}`.execute(this.db.db);
-    return r.rows[0];
+    return r.rows[0] && this.withLive(r.rows[0]);
   }
 
-  async list(limit = 50): Promise<Job[]> {
-    const r = await sql<Job>`SELECT * FROM jobs ORDER BY id DESC LIMIT ${limit}`.execute(this.db.db);
-    return r.rows;
+  /** The newest jobs, of every kind or of some kinds, of everyone or of one user. */
+  async list(filter: { createdBy?: string; kinds?: readonly string[]; limit?: number } = {}): Promise<Job[]> {
+    const r = await sql<Job>`SELECT * FROM jobs
+      WHERE ${filter.createdBy === undefined ? sql`true` : sql`created_by = ${filter.createdBy}`}
+        AND ${filter.kinds?.length ? sql`kind IN (${sql.join(filter.kinds.map((k) => sql`${k}`))})` : sql`true`}
+      ORDER BY id DESC LIMIT ${filter.limit ?? 50}`.execute(this.db.db);
+    return r.rows.map((j) => this.withLive(j));
+  }
+
+  private withLive(job: Job): Job {
+    const progress = this.live.get(Number(job.id));
+    return progress !== undefined && job.status === 'running' ? { ...job, progress } : job;
   }
 
   private async run(job: Job): Promise<void> {
     const set = (fields: ReturnType<typeof sql>) =>
       sql`UPDATE jobs SET ${fields} WHERE id = ${job.id}`.execute(this.db.db);
     await set(sql`status = 'running', started_at = now()`);
-    const ctx: JobContext = { progress: async (text) => void (await set(sql`progress = ${text}`)) };
+    const ctx: JobContext = {
+      progress: async (text) => {
+        this.live.set(Number(job.id), text);
+        await set(sql`progress = ${text}`);
+      },
+    };
     try {
       const result = await this.handlers[job.kind]!(job.params, ctx, job.created_by);
       await set(
@@ -90,6 +109,17 @@ export class JobRunner {
         ? { code: first.code, message: first.message, where: first.expression }
         : { code: 'INTERNAL', message: '任务执行出错，请联系管理员', where: '' };
       await set(sql`status = 'failed', finished_at = now(), error = ${JSON.stringify(error)}::jsonb`);
+    } finally {
+      this.live.delete(Number(job.id));
     }
   }
 }
+
+/** A service's onProgress(rowsRead) as a job's progress text; never holds the service up. */
+export function rowsProgress(ctx: JobContext): (rowsRead: number) => void {
+  return (rowsRead) => {
+    ctx.progress(`已读取 ${rowsRead.toLocaleString('zh-CN')} 行`).catch(() => undefined);
+  };
+}
+
+export type JobKinds = Record<string, JobHandler>;

@@ -11,6 +11,7 @@ import { shippedPacks } from '../policy/pack-loader.js';
 import { loadDemoPopulation } from '../registry/demo/load.js';
 import { seedRegions } from '../registry/regions.service.js';
 import { describeEachDatabase } from '../test-support/db.js';
+import { multipartBody, waitForJob } from '../test-support/http.js';
 import { requestRefunds, resolveDifference } from './differences.service.js';
 import type { DifferenceClass } from './reconcile.repository.js';
 import { reconcile } from './reconcile.service.js';
@@ -221,7 +222,7 @@ describeEachDatabase('reconciliation with tax payment records', (getDb, kind) =>
   });
 
   it('serves runs, differences and resolution over HTTP, and takes an uploaded file', async () => {
-    const app = await buildApp({ packs, db: getDb() });
+    const app = await buildApp({ packs, db: getDb(), uploads: { dir: join(dir, `uploads-${kind}`) } });
     try {
       const list = await app.inject({ method: 'GET', url: `/api/reconciliations?region=${REGION}` });
       expect(list.statusCode).toBe(200);
@@ -243,14 +244,36 @@ describeEachDatabase('reconciliation with tax payment records', (getDb, kind) =>
         url: `/api/reconciliations/${run1}/differences?class=nope`,
       });
       expect(bad.statusCode).toBe(400);
+      // Uploaded as the raw body or as a form, the file is reconciled by a job: the same run again.
       const upload = await app.inject({
         method: 'POST',
         url: `/api/reconciliations?region=${REGION}&year=${YEAR}&fileName=again.csv`,
         headers: { 'content-type': 'text/csv' },
         payload: await readFile(file),
       });
-      expect(upload.statusCode).toBe(200);
-      expect(upload.json()).toMatchObject({ status: 'unchanged', runId: run1 });
+      expect(upload.statusCode).toBe(202);
+      expect(upload.json()).toMatchObject({ kind: 'reconcile', status: 'queued' });
+      const job = await waitForJob(app, upload.json().id);
+      expect(job).toMatchObject({ status: 'succeeded', result: { status: 'unchanged', runId: run1 } });
+      const form = multipartBody(
+        { region: REGION, year: String(YEAR) },
+        {
+          name: 'tax.csv',
+          content: await readFile(file),
+        },
+      );
+      const formJob = await app.inject({
+        method: 'POST',
+        url: '/api/reconciliations',
+        headers: { 'content-type': form.contentType },
+        payload: form.body,
+      });
+      expect(formJob.statusCode).toBe(202);
+      expect((await waitForJob(app, formJob.json().id)).result).toMatchObject({
+        status: 'unchanged',
+        runId: run1,
+        fileName: 'tax.csv',
+      });
       const open = dup.json()[0];
       const resolved = await app.inject({
         method: 'POST',

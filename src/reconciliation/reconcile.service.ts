@@ -43,6 +43,8 @@ export interface ReconcileOptions {
   /** The day of the reconciliation (default today in China). */
   asOf?: string;
   actor: string;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface ReconcileResult {
@@ -145,7 +147,7 @@ export async function reconcile(
           let chunk = '';
           let issueChunk = '';
           for (const row of batch) {
-            rowsRead++;
+            if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
             const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf);
             if (r.row) chunk += stageLine(r.row);
             for (const issue of r.issues) issueChunk += issueLine(importRunId, issue);

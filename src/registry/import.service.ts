@@ -49,6 +49,8 @@ export interface ImportPersonsOptions {
   writeReports?: boolean;
   /** Who imports, for the audit log. */
   actor?: string;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface ImportPersonsResult {
@@ -126,7 +128,7 @@ export async function importPersons(
           let chunk = '';
           let issueChunk = '';
           for (const row of batch) {
-            rowsRead++;
+            if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
             const r = validateRow(row.rowNumber, row.values, columns, today);
             if (r.person) chunk += stageLine(r.person);
             for (const issue of r.issues) issueChunk += issueLine(runId, issue);

@@ -42,6 +42,8 @@ export interface PopulationImportOptions {
   source?: string;
   strict?: boolean;
   label?: string;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 class StrictRollback extends Error {}
@@ -96,7 +98,7 @@ export async function importPopulation(
         batch = [];
       };
       for await (const { line, values } of readCsvRecords(input, POPULATION_COLUMNS)) {
-        report.rows++;
+        if (++report.rows % 10_000 === 0) options.onProgress?.(report.rows);
         const rawCode = values.code ?? '';
         const parsed = parseRegionCode(rawCode);
         if (!parsed) {

@@ -69,6 +69,8 @@ export interface RegionImportOptions {
   strict?: boolean;
   /** Label used in messages (default: the file name). */
   label?: string;
+  /** Called every 10,000 rows read, for a job's progress. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface ImportReport {
@@ -136,7 +138,7 @@ export async function importRegions(
   async function* stageCsv(): AsyncGenerator<string> {
     let buffer = '';
     for await (const { line, values } of readCsvRecords(source, REGION_COLUMNS)) {
-      report.rows++;
+      if (++report.rows % 10_000 === 0) options.onProgress?.(report.rows);
       const rawCode = values.code ?? '';
       const name = (values.name ?? '').trim();
       const urbanRural = (values.urbanRural ?? '').trim();

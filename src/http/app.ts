@@ -1,5 +1,7 @@
 // The Fastify application: each domain registers its own routes; OpenAPI at /api/openapi.json
 // with a browsable page at /api/docs.
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -51,6 +53,15 @@ export function needDb(deps: Pick<AppDeps, 'db'>): DatabaseHandle {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
   app.setErrorHandler(errorHandler);
+  // gzip/brotli as the client accepts, for text answers above 1 KB: JSON lists, CSV downloads, the
+  // HTML bulletin and leaflet, and the web bundle's JS/CSS. XLSX and images are compressed already.
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    // Brotli's default (quality 11) costs far more CPU than it saves on a per-request answer.
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    customTypes: /^(application\/json|text\/(csv|html|plain|javascript|css))\b/,
+  });
   app.setNotFoundHandler(notFoundHandler);
   await app.register(swagger, {
     openapi: {

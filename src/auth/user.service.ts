@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import { refuse } from '../collection/refuse.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { DEPARTMENT_NAMES, parseDepartment } from '../identities/departments.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { ROLE_NAMES, ROLES, type Role, SCOPE_LENGTH } from './roles.js';
 
@@ -79,13 +80,21 @@ export async function addUser(db: DatabaseHandle, input: NewUser, actor: string)
     );
   if (role === 'department' && !input.department)
     refuse('bad-department', 'department', '部门报送人员须指定部门');
+  // Stored as the department's code (civil_affairs …) so uploads can be matched against it.
+  const department = input.department ? parseDepartment(input.department) : undefined;
+  if (input.department && !department)
+    refuse(
+      'bad-department',
+      'department',
+      `未知的部门"${input.department}"（可选：${Object.values(DEPARTMENT_NAMES).join('、')}）`,
+    );
   const problem = passwordProblem(input.password);
   if (problem) refuse('weak-password', 'password', problem);
   const hash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const r = await sql<UserRow>`
       INSERT INTO users (username, display_name, role, scope_code, department, password_hash, must_change_password)
-      VALUES (${input.username}, ${input.displayName}, ${role}, ${input.scopeCode ?? null}, ${input.department ?? null},
+      VALUES (${input.username}, ${input.displayName}, ${role}, ${input.scopeCode ?? null}, ${department ?? null},
         ${hash}, ${input.mustChangePassword ?? false})
       ON CONFLICT (username) DO NOTHING
       RETURNING id, username, display_name, role, scope_code, department, must_change_password`.execute(

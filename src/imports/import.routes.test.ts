@@ -143,7 +143,10 @@ describeEachDatabase('imports over HTTP', (getDb, kind) => {
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toMatch(/text\/csv/);
     expect(report.headers['content-disposition']).toMatch(/attachment/);
-    const lines = report.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = report.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     expect(lines[0]).toBe('行号,列,字段,问题');
     expect(lines[1]).toBe(`2,公民身份号码,${WRONG},校验码错误，请核对号码是否录错`);
     expect(lines[2]).toMatch(/^3,村\(社区\),南关村,区划表中没有这个村/);
@@ -177,7 +180,12 @@ describeEachDatabase('imports over HTTP', (getDb, kind) => {
     expect(stored.rows[0]!.n).toBe(0);
 
     // Its own list, department and county taken from the account, goes through.
-    const own = await upload('minzheng', 'identities', { asOf: '2024-10-01' }, { name: 'mz.csv', content: list });
+    const own = await upload(
+      'minzheng',
+      'identities',
+      { asOf: '2024-10-01' },
+      { name: 'mz.csv', content: list },
+    );
     expect(own.statusCode).toBe(202);
     const job = await waitForJob(app, own.json().id, cookies.minzheng);
     expect(job.params).toMatchObject({ department: 'civil_affairs', county: '130802' });
@@ -198,7 +206,11 @@ describeEachDatabase('imports over HTTP', (getDb, kind) => {
       headers: { cookie: cookies.minzheng! },
     });
     expect(report.statusCode).toBe(403);
-    const mine = await app.inject({ method: 'GET', url: '/api/jobs', headers: { cookie: cookies.minzheng! } });
+    const mine = await app.inject({
+      method: 'GET',
+      url: '/api/jobs',
+      headers: { cookie: cookies.minzheng! },
+    });
     expect(mine.json().map((j: { created_by: string }) => j.created_by)).toEqual(['minzheng']);
     const all = await app.inject({ method: 'GET', url: '/api/jobs', headers: { cookie: cookies.admin! } });
     expect(all.json().length).toBe(3);

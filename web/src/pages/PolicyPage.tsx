@@ -1,8 +1,9 @@
 // 政策: the packs this installation applies, and for one pack its points (the same text as
-// `canbao policy show`, every rule with its clause) and its printable 明白纸.
+// `canbao policy show`, every rule with its clause) and its printable 明白纸; below, two packs compared.
 import { Alert, Button, Card, Space, Table, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { get, messageOf } from '../api';
+import { PolicyDiff } from './PolicyDiff';
 
 interface Pack {
   id: string;
@@ -99,6 +100,7 @@ export function PolicyPage() {
           />
         </Card>
       )}
+      <PolicyDiff packs={packs} />
     </Space>
   );
 }

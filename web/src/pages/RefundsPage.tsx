@@ -14,6 +14,7 @@ import { get, messageOf, post } from '../api';
 import { dateTime, yuan } from '../format';
 import { useSession } from '../session';
 import type { RefundRow } from '../types';
+import { RefundPayouts } from './RefundPayouts';
 
 const STATE_COLORS: Record<RefundState, string> = {
   requested: 'orange',
@@ -80,6 +81,7 @@ export function RefundsPage() {
   const [note, setNote] = useState('');
   const mayDecide = user ? canUse(user.role, 'POST', '/api/refunds/:id/*') : false;
   const mayRequest = user ? canUse(user.role, 'POST', '/api/refunds') : false;
+  const mayReadPayouts = user ? canUse(user.role, 'GET', '/api/refunds/payouts') : false;
   const area = user?.scopeCode ?? region;
 
   const load = useCallback(async () => {
@@ -187,6 +189,7 @@ export function RefundsPage() {
           ]}
         />
       </Card>
+      {mayReadPayouts && area && <RefundPayouts area={area} onPaid={() => void load()} />}
       <Modal
         open={deciding !== null}
         title={deciding?.approve ? '审核同意退费' : '驳回退费'}

@@ -5,6 +5,7 @@ import { type BenchContext, type Measurement, printTable, saveResults, type Work
 import { assessOne } from './workloads/assess-one.js';
 import { benchAssessRegion } from './workloads/assess-region.js';
 import { benchCoverage } from './workloads/coverage.js';
+import { benchHttp } from './workloads/http.js';
 import { benchImports } from './workloads/imports.js';
 import { benchReconcile } from './workloads/reconcile.js';
 
@@ -14,6 +15,7 @@ const dbWorkloads: { name: string; run: (db: BenchDatabase) => Promise<Measureme
   { name: 'assess-region', run: benchAssessRegion },
   { name: 'reconcile', run: benchReconcile },
   { name: 'coverage', run: benchCoverage },
+  { name: 'http', run: benchHttp },
 ];
 
 const { values } = parseArgs({

@@ -6,7 +6,13 @@ import type { DatabaseHandle } from '../db/connection.js';
 import { HttpError } from '../http/errors.js';
 import { readCookie } from './access.js';
 import { ROLE_NAMES } from './roles.js';
-import { createSession, revokeSession, SESSION_COOKIE, SESSION_HOURS } from './session.service.js';
+import {
+  createSession,
+  forgetSessions,
+  revokeSession,
+  SESSION_COOKIE,
+  SESSION_HOURS,
+} from './session.service.js';
 import {
   addUser,
   authenticate,
@@ -117,6 +123,7 @@ export function registerAuthRoutes(app: FastifyInstance, db: DatabaseHandle, opt
         user.username,
       );
       await sql`UPDATE users SET must_change_password = false WHERE id = ${user.id}`.execute(db.db);
+      forgetSessions(db);
       const token = await createSession(db, user.id, request.ip);
       setSessionCookie(reply, token, SESSION_HOURS * 3600, options.secureCookies);
       return { ok: true };

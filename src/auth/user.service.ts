@@ -7,6 +7,7 @@ import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { DEPARTMENT_NAMES, parseDepartment } from '../identities/departments.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { ROLE_NAMES, ROLES, type Role, SCOPE_LENGTH } from './roles.js';
+import { forgetSessions } from './session.service.js';
 
 /** Five wrong passwords in a row lock the account for fifteen minutes. */
 export const MAX_FAILED_LOGINS = 5;
@@ -196,6 +197,7 @@ export async function changePassword(
       after: { changed: true },
     });
   });
+  forgetSessions(db);
 }
 
 export async function unlockUser(db: DatabaseHandle, username: string, actor: string): Promise<void> {

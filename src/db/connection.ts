@@ -202,7 +202,7 @@ async function copyOnClient(
 }
 
 function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: serverTypes });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? Number(process.env.CANBAO_DB_POOL ?? 10), types: serverTypes });
   // An idle pooled connection can be cut by the server (restart, admin command). pg reports that as
   // an 'error' event, which would crash the process if nobody listened; the pool replaces the
   // connection on next use, and queries in flight fail with their own error.

@@ -1,0 +1,32 @@
+// autocannon in a child process (plain JavaScript so it needs no TypeScript loader; autocannon
+// misbehaves inside a worker thread, which it takes for one of its own workers): either
+// POST the given JSON bodies in order, one per request, or GET the given paths round-robin.
+import autocannon from 'autocannon';
+
+const { url, cookie, seconds, connections, bodies, paths } = await new Promise((resolve) =>
+  process.once('message', resolve),
+);
+let next = 0;
+const request = bodies
+  ? {
+      method: 'POST',
+      setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+    }
+  : { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) };
+
+const result = await autocannon({
+  url,
+  connections,
+  duration: seconds,
+  headers: { cookie, 'content-type': 'application/json' },
+  requests: [request],
+});
+process.send({
+  requests: result.requests.total,
+  seconds: result.duration,
+  rps: result.requests.average,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  non2xx: result.non2xx,
+  errors: result.errors + result.timeouts,
+});

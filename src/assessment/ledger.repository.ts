@@ -62,12 +62,16 @@ export interface TaxRow {
   payableFen: number;
 }
 
-/** Assessed persons in id order, in pages by keyset (never OFFSET), for streaming exports. */
+/**
+ * Assessed persons in id order, in pages by keyset (never OFFSET), for streaming exports; `village`
+ * narrows a county's rows to a township or village (a code prefix of residence_village).
+ */
 export async function* taxRows(
   tx: DbSession,
-  scope: Pick<Scope, 'prefix' | 'year'>,
+  scope: Pick<Scope, 'prefix' | 'year'> & { village?: string },
   pageSize = 10_000,
 ): AsyncGenerator<TaxRow[]> {
+  const village = scope.village ? sql` AND p.residence_village LIKE ${`${scope.village}%`}` : sql``;
   let after = 0;
   for (;;) {
     const { rows } = await sql<TaxRow>`
@@ -75,7 +79,7 @@ export async function* taxRows(
         p.residence_village AS village, a.category, a.standard_fen AS "standardFen", a.subsidy_fen AS "subsidyFen",
         a.payable_fen AS "payableFen"
       FROM assessments a JOIN persons p ON p.id = a.person_id
-      WHERE a.county_code LIKE ${`${scope.prefix}%`} AND a.year = ${scope.year} AND a.status = 'assessed' AND a.person_id > ${after}
+      WHERE a.county_code LIKE ${`${scope.prefix}%`} AND a.year = ${scope.year} AND a.status = 'assessed' AND a.person_id > ${after}${village}
       ORDER BY a.person_id LIMIT ${pageSize}`.execute(tx.db);
     if (rows.length === 0) return;
     yield rows;

@@ -3,6 +3,7 @@
 import type { DbSession } from '../db/connection.js';
 import { writeCsv, writeXlsx } from '../files/index.js';
 import { IDENTITY_NAMES, type IdentityCode } from '../policy/vocabulary.js';
+import { maskId } from '../registry/id-document.js';
 import type { Scope } from './assess-region.repository.js';
 import { taxRows } from './ledger.repository.js';
 
@@ -28,12 +29,25 @@ const DOC_TYPE_NAMES: Record<string, string> = {
 
 export const yuan = (fen: number): string => (fen / 100).toFixed(2);
 
-async function* lines(tx: DbSession, scope: Pick<Scope, 'prefix' | 'year'>): AsyncGenerator<string[]> {
-  for await (const page of taxRows(tx, scope)) {
+/** Which rows, and whether ID numbers are masked (a download by a role that may not see them). */
+export interface TaxExportOptions {
+  village?: string;
+  maskIds?: boolean;
+}
+
+async function* lines(
+  tx: DbSession,
+  scope: Pick<Scope, 'prefix' | 'year'>,
+  options: TaxExportOptions,
+): AsyncGenerator<string[]> {
+  for await (const page of taxRows(tx, {
+    ...scope,
+    ...(options.village ? { village: options.village } : {}),
+  })) {
     for (const r of page) {
       yield [
         DOC_TYPE_NAMES[r.docType] ?? r.docType,
-        r.docNo,
+        options.maskIds ? maskId(r.docNo) : r.docNo,
         r.name,
         r.countyCode,
         r.village,
@@ -51,8 +65,9 @@ export async function writeTaxExport(
   tx: DbSession,
   scope: Pick<Scope, 'prefix' | 'year'>,
   path: string,
+  options: TaxExportOptions = {},
 ): Promise<number> {
-  const rows = lines(tx, scope);
+  const rows = lines(tx, scope, options);
   return path.toLowerCase().endsWith('.xlsx')
     ? writeXlsx(path, '核定明细', TAX_HEADERS, rows)
     : writeCsv(path, TAX_HEADERS, rows);

@@ -15,7 +15,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export async function audit(tx: DbSession, e: AuditEntry): Promise<void> {
+export async function audit(tx: Pick<DbSession, 'db'>, e: AuditEntry): Promise<void> {
   await sql`
     INSERT INTO audit_log (actor, action, entity, entity_id, county_code, before, after)
     VALUES (${e.actor}, ${e.action}, ${e.entity}, ${String(e.entityId)}, ${e.countyCode ?? null},

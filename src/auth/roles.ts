@@ -66,7 +66,13 @@ interface Rule {
 export const ACCESS: readonly Rule[] = [
   { method: 'GET', url: '/api/policy/*', roles: ALL },
   { method: 'POST', url: '/api/assess', roles: ALL },
+  { method: 'GET', url: '/api/persons', roles: READERS },
   { method: 'GET', url: '/api/persons/*', roles: READERS },
+  { method: 'GET', url: '/api/registry/*', roles: WORKERS },
+  { method: 'GET', url: '/api/regions*', roles: ALL },
+  { method: 'POST', url: '/api/regions/population', roles: ['admin', 'staff'] },
+  { method: 'GET', url: '/api/assessments/*', roles: ['admin', 'staff', 'township', 'finance', 'leader'] },
+  { method: 'POST', url: '/api/assessments/what-if', roles: ['admin', 'staff'] },
   { method: 'GET', url: '/api/households/*', roles: READERS },
   { method: 'POST', url: '/api/households/*', roles: WORKERS },
   { method: 'POST', url: '/api/enrollments', roles: WORKERS },

@@ -1,5 +1,6 @@
 // Set-based searches for suspicious registry data (canbao registry check).
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { inArea } from '../reports/coverage-sql.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry tables are not in the shared schema type
 type Db = Kysely<any>;
@@ -13,13 +14,20 @@ export interface CheckPerson {
   status: string;
 }
 
+/** Persons (alias) living in the area (a county, township or village code; '' for everywhere). */
+function livesIn(alias: string, area: string): RawBuilder<unknown> {
+  return area === '' ? sql`true` : inArea(sql.raw(`${alias}.residence_village`), `${area}%`);
+}
+
 const P = `p.id, p.doc_no, p.name, p.birth_date::text AS birth_date, h.household_no, p.status`;
 
 /** Old 15-digit resident IDs still stored as such. */
-export async function fifteenDigitIds(db: Db): Promise<CheckPerson[]> {
+export async function fifteenDigitIds(db: Db, area = ''): Promise<CheckPerson[]> {
   const r = await sql<CheckPerson>`
     SELECT ${sql.raw(P)} FROM persons p LEFT JOIN households h ON h.id = p.household_id
-    WHERE p.doc_type = 'resident_id' AND length(p.doc_no) = 15 ORDER BY p.id`.execute(db);
+    WHERE p.doc_type = 'resident_id' AND length(p.doc_no) = 15 AND ${livesIn('p', area)} ORDER BY p.id`.execute(
+    db,
+  );
   return r.rows;
 }
 
@@ -32,12 +40,13 @@ export async function personsByDocNos(db: Db, docNos: readonly string[]): Promis
 }
 
 /** Groups of resident IDs equal in their first 17 characters (only the check digit differs). */
-export async function sameExceptCheckDigit(db: Db): Promise<CheckPerson[][]> {
+export async function sameExceptCheckDigit(db: Db, area = ''): Promise<CheckPerson[][]> {
   const r = await sql<CheckPerson & { grp: string }>`
     SELECT left(p.doc_no, 17) AS grp, ${sql.raw(P)}
     FROM persons p LEFT JOIN households h ON h.id = p.household_id
-    WHERE p.doc_type = 'resident_id' AND length(p.doc_no) = 18 AND left(p.doc_no, 17) IN (
-      SELECT left(doc_no, 17) FROM persons WHERE doc_type = 'resident_id' AND length(doc_no) = 18
+    WHERE p.doc_type = 'resident_id' AND length(p.doc_no) = 18 AND ${livesIn('p', area)} AND left(p.doc_no, 17) IN (
+      SELECT left(q.doc_no, 17) FROM persons q WHERE q.doc_type = 'resident_id' AND length(q.doc_no) = 18
+        AND ${livesIn('q', area)}
       GROUP BY 1 HAVING count(*) > 1
     )
     ORDER BY grp, p.id`.execute(db);
@@ -45,16 +54,16 @@ export async function sameExceptCheckDigit(db: Db): Promise<CheckPerson[][]> {
 }
 
 /** Same name, sex, birth date and address code under different numbers: perhaps one person twice. */
-export async function sameNameAndBirth(db: Db): Promise<CheckPerson[][]> {
+export async function sameNameAndBirth(db: Db, area = ''): Promise<CheckPerson[][]> {
   const r = await sql<CheckPerson & { grp: string }>`
     WITH k AS (
-      SELECT name, birth_date, sex, left(doc_no, 6) AS addr FROM persons
-      WHERE birth_date IS NOT NULL
+      SELECT q.name, q.birth_date, q.sex, left(q.doc_no, 6) AS addr FROM persons q
+      WHERE q.birth_date IS NOT NULL AND ${livesIn('q', area)}
       GROUP BY 1, 2, 3, 4 HAVING count(*) > 1
     )
     SELECT k.name || k.birth_date || k.sex || k.addr AS grp, ${sql.raw(P)}
     FROM k JOIN persons p ON p.name = k.name AND p.birth_date = k.birth_date AND p.sex = k.sex
-      AND left(p.doc_no, 6) = k.addr
+      AND left(p.doc_no, 6) = k.addr AND ${livesIn('p', area)}
     LEFT JOIN households h ON h.id = p.household_id
     ORDER BY grp, p.id`.execute(db);
   return group(r.rows);
@@ -82,13 +91,14 @@ export interface HouseholdFinding {
 }
 
 /** Households with no head, several heads, or a deceased/moved-out head. */
-export async function householdHeadProblems(db: Db): Promise<HouseholdFinding[]> {
+export async function householdHeadProblems(db: Db, area = ''): Promise<HouseholdFinding[]> {
   const r = await sql<HouseholdFinding>`
     SELECT h.household_no, h.county_code,
       count(*) FILTER (WHERE p.relation = '户主')::int AS heads,
       count(p.id)::int AS members,
       count(*) FILTER (WHERE p.relation = '户主' AND p.status <> 'active')::int AS deceased_heads
     FROM households h LEFT JOIN persons p ON p.household_id = h.id
+    WHERE ${area === '' ? sql`true` : sql`COALESCE(h.village_code, h.county_code) LIKE ${`${area}%`}`}
     GROUP BY h.id, h.household_no, h.county_code
     HAVING count(*) FILTER (WHERE p.relation = '户主') <> 1
         OR count(*) FILTER (WHERE p.relation = '户主' AND p.status <> 'active') > 0
@@ -97,13 +107,13 @@ export async function householdHeadProblems(db: Db): Promise<HouseholdFinding[]>
 }
 
 /** Persons whose household or village does not exist. */
-export async function danglingReferences(db: Db): Promise<(CheckPerson & { problem: string })[]> {
+export async function danglingReferences(db: Db, area = ''): Promise<(CheckPerson & { problem: string })[]> {
   const r = await sql<CheckPerson & { problem: string }>`
     SELECT ${sql.raw(P)},
       CASE WHEN p.household_id IS NOT NULL AND h.id IS NULL THEN 'household' ELSE 'village' END AS problem
     FROM persons p LEFT JOIN households h ON h.id = p.household_id
-    WHERE (p.household_id IS NOT NULL AND h.id IS NULL)
-       OR NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = p.residence_village)
+    WHERE ((p.household_id IS NOT NULL AND h.id IS NULL)
+       OR NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = p.residence_village)) AND ${livesIn('p', area)}
     ORDER BY p.id`.execute(db);
   return r.rows;
 }
@@ -112,15 +122,15 @@ export async function danglingReferences(db: Db): Promise<(CheckPerson & { probl
  * Deceased or moved-out persons still active elsewhere: a department still certifies them (an open
  * identity), or they still hold a current assessment.
  */
-export async function inactiveStillActive(db: Db): Promise<(CheckPerson & { problem: string })[]> {
+export async function inactiveStillActive(db: Db, area = ''): Promise<(CheckPerson & { problem: string })[]> {
   const r = await sql<CheckPerson & { problem: string }>`
     SELECT ${sql.raw(P)}, 'identity' AS problem
     FROM persons p LEFT JOIN households h ON h.id = p.household_id
-    WHERE p.status <> 'active' AND EXISTS (SELECT 1 FROM person_identities i WHERE i.person_id = p.id AND i.valid_to IS NULL)
+    WHERE p.status <> 'active' AND ${livesIn('p', area)} AND EXISTS (SELECT 1 FROM person_identities i WHERE i.person_id = p.id AND i.valid_to IS NULL)
     UNION ALL
     SELECT ${sql.raw(P)}, 'assessment' AS problem
     FROM persons p LEFT JOIN households h ON h.id = p.household_id
-    WHERE p.status <> 'active' AND EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = p.id AND a.status = 'assessed')
+    WHERE p.status <> 'active' AND ${livesIn('p', area)} AND EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = p.id AND a.status = 'assessed')
     ORDER BY 1, 7`.execute(db);
   return r.rows;
 }

@@ -40,10 +40,12 @@ const people = (ps: CheckPerson[]): Finding['persons'] =>
 export async function checkRegistry(
   // biome-ignore lint/suspicious/noExplicitAny: registry tables are not in the shared schema type
   db: Kysely<any>,
+  /** Only persons and households of this area (county, township or village code); '' for all. */
+  area = '',
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
 
-  const old = await fifteenDigitIds(db);
+  const old = await fifteenDigitIds(db, area);
   const by18 = new Map(
     (
       await personsByDocNos(
@@ -64,21 +66,21 @@ export async function checkRegistry(
         : { code: 'id15_only', message: `${who(p)} 仍是15位旧号码，请换成18位号码`, persons: people([p]) },
     );
   }
-  for (const g of await sameExceptCheckDigit(db)) {
+  for (const g of await sameExceptCheckDigit(db, area)) {
     findings.push({
       code: 'check_digit_variant',
       message: `号码只有最后一位（校验码）不同：${g.map(who).join('、')}，其中至少一个号码错误`,
       persons: people(g),
     });
   }
-  for (const g of await sameNameAndBirth(db)) {
+  for (const g of await sameNameAndBirth(db, area)) {
     findings.push({
       code: 'same_name_birth',
       message: `姓名、性别、出生日期和地址码都相同但号码不同，疑似同一人：${g.map(who).join('、')}`,
       persons: people(g),
     });
   }
-  for (const h of await householdHeadProblems(db)) {
+  for (const h of await householdHeadProblems(db, area)) {
     const base = { persons: [], householdNo: h.household_no };
     if (h.heads === 0)
       findings.push({
@@ -99,7 +101,7 @@ export async function checkRegistry(
         message: `户号 ${h.household_no} 的户主已死亡或迁出，请变更户主`,
       });
   }
-  for (const p of await danglingReferences(db)) {
+  for (const p of await danglingReferences(db, area)) {
     findings.push(
       p.problem === 'household'
         ? { code: 'dangling_household', message: `${who(p)} 所属的户不存在`, persons: people([p]) }
@@ -111,7 +113,7 @@ export async function checkRegistry(
     );
   }
   const STATUS_NAMES: Record<string, string> = { deceased: '已死亡', moved_out: '已迁出' };
-  for (const p of await inactiveStillActive(db)) {
+  for (const p of await inactiveStillActive(db, area)) {
     const status = STATUS_NAMES[p.status] ?? p.status;
     findings.push(
       p.problem === 'identity'

@@ -2,6 +2,7 @@
 // denominator of every coverage rate.
 import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
+import { audit, cliActor } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { Database, NewPopulationBase } from '../db/database.js';
 import { OutcomeError } from '../policy/outcome.js';
@@ -155,6 +156,8 @@ export async function setPopulation(
   code: string,
   year: number,
   population: number,
+  /** Who made the change, for the audit log (default the CLI user). */
+  actor: string = cliActor(),
 ): Promise<{ previous: number | null }> {
   const issues = [];
   const parsed = parseRegionCode(code);
@@ -179,6 +182,18 @@ export async function setPopulation(
     await upsertPopulation(trx, [
       { region_code: parsed.code, county_code: parsed.countyCode, year, population, source: '手工修改' },
     ]);
+    await audit(
+      { db: trx },
+      {
+        actor,
+        action: 'population.set',
+        entity: 'population_base',
+        entityId: `${parsed.code}:${year}`,
+        countyCode: parsed.countyCode,
+        before: before ? { population: before.population } : null,
+        after: { population },
+      },
+    );
     return { previous: before?.population ?? null };
   });
 }

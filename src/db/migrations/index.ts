@@ -13,6 +13,7 @@ import * as m015 from './015_reconciliation.js';
 import * as m016 from './016_report_targets.js';
 import * as m020 from './020_users.js';
 import * as m021 from './021_jobs.js';
+import * as m022 from './022_person_search.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { id: '016_report_targets', ...m016 },
   { id: '020_users', ...m020 },
   { id: '021_jobs', ...m021 },
+  { id: '022_person_search', ...m022 },
 ];

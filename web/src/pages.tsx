@@ -4,9 +4,11 @@
 import {
   AuditOutlined,
   BarChartOutlined,
+  CloudUploadOutlined,
   DashboardOutlined,
   FileTextOutlined,
   MoneyCollectOutlined,
+  ReconciliationOutlined,
   RollbackOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -17,8 +19,10 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import type { Role } from '../../src/auth/roles.js';
 import { canUse } from './access';
 import { AuditPage } from './pages/AuditPage';
+import { ImportsPage } from './pages/ImportsPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { PolicyPage } from './pages/PolicyPage';
+import { ReconciliationPage } from './pages/ReconciliationPage';
 import { RefundsPage } from './pages/RefundsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { ReportsPage } from './pages/ReportsPage';
@@ -71,6 +75,20 @@ export const PAGES: PageDef[] = [
     icon: <RollbackOutlined />,
     needs: ['GET', '/api/refunds'],
     render: () => <RefundsPage />,
+  },
+  {
+    path: '/imports',
+    label: '名单导入',
+    icon: <CloudUploadOutlined />,
+    needs: ['POST', '/api/imports/:kind'],
+    render: () => <ImportsPage />,
+  },
+  {
+    path: '/reconciliation',
+    label: '对账',
+    icon: <ReconciliationOutlined />,
+    needs: ['GET', '/api/reconciliations'],
+    render: () => <ReconciliationPage />,
   },
   {
     path: '/reports',

@@ -49,7 +49,7 @@ export const PARITY: Record<string, Entry> = {
   'canbao assessment ledger': 'GET /api/assessments/ledger',
   'canbao assessment export': 'GET /api/assessments/export',
   'canbao assessment what-if': 'POST /api/assessments/what-if',
-  'canbao assessment explain': 'GET /api/assessments/explain',
+  'canbao assessment explain': 'GET /api/assessments/explain/:docNo',
   'canbao payment record': 'POST /api/payments',
   'canbao payment household': 'POST /api/households/:key/payments',
   'canbao payment repair': 'POST /api/payments/repairs',

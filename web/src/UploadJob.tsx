@@ -200,7 +200,9 @@ export function UploadJob({ url, fields, buttonText, accept, renderResult, onFin
           <Space>
             <span>任务 {job.id}</span>
             <JobStatusTag job={job} />
-            {job.progress && <Typography.Text type="secondary">{job.progress}</Typography.Text>}
+            {!finished(job) && job.progress && (
+              <Typography.Text type="secondary">{job.progress}</Typography.Text>
+            )}
           </Space>
           {job.status === 'failed' && job.error && (
             <Alert

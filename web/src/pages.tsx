@@ -4,6 +4,7 @@
 import {
   AuditOutlined,
   BarChartOutlined,
+  CalculatorOutlined,
   CloudUploadOutlined,
   DashboardOutlined,
   FileTextOutlined,
@@ -18,6 +19,7 @@ import { Spin } from 'antd';
 import { lazy, type ReactNode, Suspense } from 'react';
 import type { Role } from '../../src/auth/roles.js';
 import { canUse } from './access';
+import { AssessmentPage } from './pages/AssessmentPage';
 import { AuditPage } from './pages/AuditPage';
 import { ImportsPage } from './pages/ImportsPage';
 import { PaymentsPage } from './pages/PaymentsPage';
@@ -61,6 +63,13 @@ export const PAGES: PageDef[] = [
     icon: <TeamOutlined />,
     needs: ['GET', '/api/households/:key'],
     render: () => <RegistryPage />,
+  },
+  {
+    path: '/assessment',
+    label: '核定',
+    icon: <CalculatorOutlined />,
+    needs: ['GET', '/api/assessments/runs'],
+    render: () => <AssessmentPage />,
   },
   {
     path: '/payments',

@@ -3,6 +3,7 @@
 import { Alert, App, Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ROLE_NAMES, ROLES, type Role, SCOPE_LENGTH, SCOPED_ROLES } from '../../../src/auth/roles.js';
+import { DEPARTMENT_NAMES } from '../../../src/identities/departments.js';
 import { get, messageOf, post } from '../api';
 import type { SessionUser } from '../session';
 
@@ -92,8 +93,11 @@ export function UsersPage() {
             </Form.Item>
           )}
           {role === 'department' && (
-            <Form.Item name="department" label="部门" rules={[{ required: true, message: '请填写报送部门' }]}>
-              <Input style={{ width: 120 }} />
+            <Form.Item name="department" label="部门" rules={[{ required: true, message: '请选择报送部门' }]}>
+              <Select
+                style={{ width: 200 }}
+                options={Object.entries(DEPARTMENT_NAMES).map(([value, label]) => ({ value, label }))}
+              />
             </Form.Item>
           )}
           <Form.Item
@@ -123,7 +127,12 @@ export function UsersPage() {
             { title: '姓名', dataIndex: 'displayName' },
             { title: '角色', dataIndex: 'roleName' },
             { title: '管辖范围', dataIndex: 'scopeCode', render: (v: string | null) => v ?? '全部' },
-            { title: '部门', dataIndex: 'department', render: (v: string | null) => v ?? '—' },
+            {
+              title: '部门',
+              dataIndex: 'department',
+              render: (v: string | null) =>
+                v ? ((DEPARTMENT_NAMES as Record<string, string>)[v] ?? v) : '—',
+            },
             {
               title: '状态',
               key: 'state',

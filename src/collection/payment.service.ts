@@ -6,7 +6,7 @@
 // review instead (onWrongAmount: 'hold'), never silently accepted or lost.
 import { sql } from 'kysely';
 import { personRequest } from '../assessment/person-request.repository.js';
-import { audit } from '../audit/audit-log.js';
+import { auditInsert } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { assess } from '../policy/assess.js';
 import { isValidDate } from '../policy/dates.js';
@@ -14,7 +14,13 @@ import { formatYuan } from '../policy/money.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { isError } from '../policy/result.js';
 import { CHANNEL_CODES, type ChannelCode } from '../policy/vocabulary.js';
-import { enrollmentOf, writeEnrollment } from './enrollment.repository.js';
+import {
+  ENROLLMENT_COLUMNS,
+  type Enrollment,
+  type EnrollmentWrite,
+  enrollmentAction,
+  upsertEnrollment,
+} from './enrollment.repository.js';
 import { refuse, refuseIneligible } from './refuse.js';
 import { normaliseDocNo } from './registration.service.js';
 
@@ -71,27 +77,32 @@ export async function recordPayment(
     const agent = input.agent?.trim() || undefined;
     if (input.channel.startsWith('agent_') && !agent)
       refuse('missing-agent', 'agent', '委托代征渠道须填写代征人员编码');
-    if (agent) await checkAgent(tx, agent);
+    // One person, one payment per year, even when two agents post at once: serialise per person
+    // first (the agent is checked in the same round trip), then read everything under the lock.
+    const locked = await sql<{ agent: { name: string; active: boolean } | null }>`
+      SELECT a.agent, lk.l::text IS NOT NULL AS locked
+      FROM (SELECT ${agent ? sql`(SELECT json_build_object('name', name, 'active', active) FROM agents WHERE code = ${agent})` : sql`NULL::json`} AS agent) a
+      LEFT JOIN LATERAL (SELECT pg_advisory_xact_lock(p.id) AS l FROM persons p WHERE p.doc_no = ${docNo}) lk ON true`.execute(
+      tx.db,
+    );
+    if (agent) checkAgent(agent, locked.rows[0]!.agent);
     const found = await personRequest(tx, docNo, input.year, input.paidOn, packs);
     if (!found) return refuse('no-person', 'docNo', '一人一档中没有此人，请先参保登记');
     const { person, request } = found;
     refuseIneligible(person);
-    // One person, one payment per year, even when two agents post at once: serialise per person,
-    // then look again. The same transaction number again is answered by the stored payment.
-    await sql`SELECT pg_advisory_xact_lock(${person.id})`.execute(tx.db);
-    // One read for the three things to check under the lock.
-    const state = await sql<{ prior: StoredPayment | null; paid: number }>`
+    // The same transaction number again is answered by the stored payment; one read for the three
+    // things to check under the lock.
+    const state = await sql<{ prior: StoredPayment | null; paid: number; enrollment: Enrollment | null }>`
       SELECT (SELECT json_build_object('id', pay.id, 'amount_fen', pay.amount_fen, 'status', pay.status,
                 'doc_no', p.doc_no, 'name', p.name)
               FROM payments pay JOIN persons p ON p.id = pay.person_id
               WHERE pay.channel = ${input.channel} AND pay.external_no = ${externalNo}) AS prior,
              (SELECT count(*)::int FROM payments
-              WHERE person_id = ${person.id} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected') AS paid`.execute(
-      tx.db,
-    );
-    const { prior, paid } = state.rows[0]!;
+              WHERE person_id = ${person.id} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected') AS paid,
+             (SELECT to_json(e) FROM (SELECT ${sql.raw(ENROLLMENT_COLUMNS)} FROM enrollments
+              WHERE person_id = ${person.id} AND year = ${input.year}) e) AS enrollment`.execute(tx.db);
+    const { prior, paid, enrollment } = state.rows[0]!;
     if (prior) return sameOrConflict(prior, docNo, input.amountFen);
-    const enrollment = await enrollmentOf(tx, person.id, input.year);
     if (paid > 0) refuse('already-paid', 'docNo', `${person.name} ${input.year} 年度已缴费，不能重复缴费`);
     if (enrollment?.status === 'suspended' || enrollment?.status === 'terminated')
       refuse('ended', 'docNo', `${person.name} ${input.year} 年度参保关系已暂停或终止，不能缴费`);
@@ -107,35 +118,76 @@ export async function recordPayment(
       if (input.onWrongAmount !== 'hold') refuse('wrong-amount', 'amount', reviewReason);
     }
     const status = reviewReason ? 'review' : 'accepted';
+    const enrollmentWrite: EnrollmentWrite = {
+      countyCode: person.countyCode,
+      year: input.year,
+      personId: person.id,
+      status: 'enrolled',
+      source: 'payment',
+      registeredOn: enrollment?.registered_on ?? input.paidOn,
+      enrolledOn: input.paidOn,
+      benefitStart: outcome.benefitStart,
+      benefitEnd: outcome.benefitEnd,
+      waitingDays: outcome.waitingDays,
+      lapsedYears: request.lapsedYears ?? 0,
+      paidBackYears: request.paidBackYears ?? 0,
+      agentCode: agent ?? null,
+      packHash: outcome.pack.hash,
+      explanation: outcome.explanation,
+    };
+    // The payment, its audit row and — when accepted — the enrollment and its audit row, in one
+    // statement: a counter's payment is one round trip of writing, not four. Nothing is written
+    // when the number was taken for another person at the same moment (the lock is per person).
     const inserted = await sql<{ id: number }>`
-      INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, agent, pack_hash,
-        recorded_by, status, review_reason)
-      VALUES (${person.countyCode}, ${input.year}, ${person.id}, ${input.amountFen}, ${input.paidOn}, ${input.channel as ChannelCode},
-        ${externalNo}, ${agent ?? null}, ${outcome.pack.hash}, ${actor}, ${status}, ${reviewReason ?? null})
-      ON CONFLICT (channel, external_no) DO NOTHING RETURNING id`.execute(tx.db);
+      WITH pay AS (
+        INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, agent, pack_hash,
+          recorded_by, status, review_reason)
+        VALUES (${person.countyCode}, ${input.year}, ${person.id}, ${input.amountFen}, ${input.paidOn}, ${input.channel as ChannelCode},
+          ${externalNo}, ${agent ?? null}, ${outcome.pack.hash}, ${actor}, ${status}, ${reviewReason ?? null})
+        ON CONFLICT (channel, external_no) DO NOTHING RETURNING id),
+      pay_audit AS (${auditInsert(
+        {
+          actor,
+          action: reviewReason ? 'payment.hold' : 'payment.record',
+          entity: 'payment',
+          entityId: sql`pay.id`,
+          countyCode: person.countyCode,
+          after: {
+            personId: person.id,
+            year: input.year,
+            amountFen: input.amountFen,
+            paidOn: input.paidOn,
+            channel: input.channel,
+            externalNo,
+            agent: agent ?? null,
+            status,
+            reviewReason: reviewReason ?? null,
+          },
+        },
+        sql`pay`,
+      )})${
+        reviewReason
+          ? sql``
+          : sql`,
+      enr AS (${upsertEnrollment({ ...enrollmentWrite, paymentId: sql`pay.id` }, sql`pay`)}),
+      enr_audit AS (${auditInsert(
+        {
+          actor,
+          action: enrollmentAction(enrollmentWrite, enrollment),
+          entity: 'enrollment',
+          entityId: sql`enr.id`,
+          countyCode: person.countyCode,
+          before: enrollment ?? null,
+          after: sql`to_jsonb(enr)`,
+        },
+        sql`enr`,
+      )})`
+      }
+      SELECT id FROM pay`.execute(tx.db);
     const row = inserted.rows[0];
     if (!row) {
-      // The number was taken for another person at the same moment (the lock is per person).
       return sameOrConflict((await storedPayment(tx, input.channel, externalNo))!, docNo, input.amountFen);
     }
-    await audit(tx, {
-      actor,
-      action: reviewReason ? 'payment.hold' : 'payment.record',
-      entity: 'payment',
-      entityId: row.id,
-      countyCode: person.countyCode,
-      after: {
-        personId: person.id,
-        year: input.year,
-        amountFen: input.amountFen,
-        paidOn: input.paidOn,
-        channel: input.channel,
-        externalNo,
-        agent: agent ?? null,
-        status,
-        reviewReason: reviewReason ?? null,
-      },
-    });
     if (reviewReason) {
       return {
         status: 'held',
@@ -148,29 +200,6 @@ export async function recordPayment(
         waitingDays: 0,
       };
     }
-    await writeEnrollment(
-      tx,
-      {
-        countyCode: person.countyCode,
-        year: input.year,
-        personId: person.id,
-        status: 'enrolled',
-        source: 'payment',
-        registeredOn: enrollment?.registered_on ?? input.paidOn,
-        enrolledOn: input.paidOn,
-        paymentId: row.id,
-        benefitStart: outcome.benefitStart,
-        benefitEnd: outcome.benefitEnd,
-        waitingDays: outcome.waitingDays,
-        lapsedYears: request.lapsedYears ?? 0,
-        paidBackYears: request.paidBackYears ?? 0,
-        agentCode: agent ?? null,
-        packHash: outcome.pack.hash,
-        explanation: outcome.explanation,
-      },
-      actor,
-      enrollment ?? null,
-    );
     return {
       status: 'recorded',
       paymentId: row.id,
@@ -185,12 +214,7 @@ export async function recordPayment(
 }
 
 /** Agent channels need a registered, active agent: their hand-over ledger depends on it. */
-async function checkAgent(tx: DbSession, code: string): Promise<void> {
-  const r = await sql<{
-    name: string;
-    active: boolean;
-  }>`SELECT name, active FROM agents WHERE code = ${code}`.execute(tx.db);
-  const agent = r.rows[0];
+function checkAgent(code: string, agent: { name: string; active: boolean } | null): void {
   if (!agent) refuse('no-agent', 'agent', `没有编码为 ${code} 的代征人员，请先用 canbao agent add 登记`);
   if (!agent!.active) refuse('inactive-agent', 'agent', `代征人员 ${agent!.name}（${code}）已停用`);
 }

@@ -102,6 +102,8 @@ describeEachDatabase('imports over HTTP', (getDb, kind) => {
     const job = await waitForJob(app, r.json().id, cookies.admin);
     adminJob = job.id;
     expect(job.status).toBe('succeeded');
+    // The server's paths of the upload stay on the server.
+    expect(Object.keys(job.params).sort()).toEqual(['allOrNothing', 'fileName']);
     expect(job.result).toMatchObject({
       status: 'applied',
       rowsRead: 3,

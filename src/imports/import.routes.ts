@@ -10,7 +10,7 @@ import { HttpError } from '../http/errors.js';
 import { requestActor } from '../http/route-helpers.js';
 import { receiveUpload, type UploadOptions } from '../http/uploads.js';
 import { DEPARTMENT_NAMES, type Department, parseDepartment } from '../identities/departments.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import { type JobRunner, publicJob } from '../jobs/job-runner.js';
 import {
   DEPARTMENT_KINDS,
   departmentField,
@@ -90,7 +90,7 @@ export function registerImportRoutes(
         { ...params, file: upload.path, fileName: upload.fileName, dir: dirname(upload.path) },
         requestActor(request),
       );
-      return reply.status(202).send(job);
+      return reply.status(202).send(publicJob(job));
     },
   );
 }

@@ -123,3 +123,9 @@ export function rowsProgress(ctx: JobContext): (rowsRead: number) => void {
 }
 
 export type JobKinds = Record<string, JobHandler>;
+
+/** A job as the API shows it: without the server paths of its upload and report. */
+export function publicJob(job: Job): Job {
+  const { file: _file, dir: _dir, ...params } = job.params;
+  return { ...job, params };
+}

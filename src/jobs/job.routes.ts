@@ -12,7 +12,7 @@ import { DATE, requestActor } from '../http/route-helpers.js';
 import { REJECTION_REPORT_FILE } from '../imports/rejection-report.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { jobKinds } from './job-kinds.js';
-import { type Job, JobRunner } from './job-runner.js';
+import { type Job, JobRunner, publicJob } from './job-runner.js';
 
 /** Whose jobs the caller sees: everyone's for an administrator or a trusted in-process caller. */
 function ownerFilter(request: FastifyRequest): string | undefined {
@@ -69,7 +69,7 @@ export async function registerJobRoutes(
   app.get<{ Params: { id: number } }>(
     '/api/jobs/:id',
     { schema: { summary: '任务状态、进度和结果', tags: ['任务'], params: ID_PARAMS } },
-    visibleJob,
+    async (request) => publicJob(await visibleJob(request)),
   );
 
   app.get<{ Params: { id: number } }>(
@@ -121,11 +121,12 @@ export async function registerJobRoutes(
     async (request) => {
       const owner = ownerFilter(request);
       const kinds = request.query.kinds?.split(',').filter((k) => k !== '');
-      return runner.list({
+      const jobs = await runner.list({
         limit: request.query.limit,
         ...(owner !== undefined ? { createdBy: owner } : {}),
         ...(kinds?.length ? { kinds } : {}),
       });
+      return jobs.map(publicJob);
     },
   );
   return runner;

@@ -10,7 +10,7 @@ import { type AppDeps, needDb } from '../http/app.js';
 import { HttpError } from '../http/errors.js';
 import { requestActor } from '../http/route-helpers.js';
 import { receiveUpload, type UploadOptions, uploadDirectory } from '../http/uploads.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import { type JobRunner, publicJob } from '../jobs/job-runner.js';
 import { requestRefunds, resolveDifference } from './differences.service.js';
 import { RECONCILE_JOB, type ReconcileJobParams } from './reconcile.job.js';
 import { CLASSES } from './reconcile.repository.js';
@@ -116,7 +116,9 @@ export function registerReconcileRoutes(
           dir: file.dir,
           uploaded: file.uploaded,
         };
-        return reply.status(202).send(await jobs.submit(RECONCILE_JOB, { ...params }, requestActor(request)));
+        return reply
+          .status(202)
+          .send(publicJob(await jobs.submit(RECONCILE_JOB, { ...params }, requestActor(request))));
       },
     );
   });

@@ -65,7 +65,7 @@ describeEachDatabase('imports over HTTP', (getDb, kind) => {
       packs: shippedPacks(),
       db,
       auth: { secureCookies: false },
-      uploads: { dir: dir(), maxBytes: 64 * 1024 },
+      uploads: { dir: dir(), maxBytes: 1024 * 1024 },
     });
     for (const [username, role, scopeCode, department] of [
       ['admin', 'admin', undefined, undefined],
@@ -218,9 +218,25 @@ describeEachDatabase('imports over HTTP', (getDb, kind) => {
     expect(all.json().length).toBe(3);
   });
 
+  it('reports the rows read as the job’s progress, and every rejected row', async () => {
+    const lines = ['证件号码,姓名,年度,参保状态'];
+    for (let i = 0; i < 10_001; i++) lines.push(`${HEAD},张大,19${i % 10}0,已参保`);
+    const r = await upload(
+      'admin',
+      'enrollments',
+      { county: '130802' },
+      { name: '历年参保.csv', content: lines.join('\r\n') },
+    );
+    expect(r.statusCode).toBe(202);
+    const job = await waitForJob(app, r.json().id, cookies.admin);
+    expect(job.status).toBe('succeeded');
+    expect(job.progress).toBe('已读取 10,000 行');
+    expect(job.result).toMatchObject({ rowsRead: 10_001, rejected: 10_001, reportRows: 10_001 });
+  });
+
   it('refuses a file over the limit with a Chinese 413, keeping nothing', async () => {
     const before = await readdir(dir());
-    const r = await upload('admin', 'regions', {}, { name: 'big.csv', content: 'x'.repeat(65 * 1024) });
+    const r = await upload('admin', 'regions', {}, { name: 'big.csv', content: 'x'.repeat(1024 * 1024 + 1) });
     expect(r.statusCode).toBe(413);
     expect(r.json().error).toMatchObject({ code: 'FILE_TOO_LARGE', where: 'file' });
     expect(r.json().error.message).toMatch(/上限/);

@@ -217,8 +217,12 @@ function RecentImports({ version }: { version: number }) {
 export function ImportsPage() {
   const { user } = useSession();
   const department = user?.role === 'department' ? ((user.department as Department | null) ?? null) : null;
+  // Death and other event lists come from 卫健 and 民政 only (the server refuses the rest).
   const kinds = (Object.keys(KINDS) as Kind[]).filter(
-    (k) => department === null || DEPARTMENT_KINDS.includes(k),
+    (k) =>
+      department === null ||
+      (DEPARTMENT_KINDS.includes(k) &&
+        (k !== 'events' || department === 'health' || department === 'civil_affairs')),
   );
   const [kind, setKind] = useState<Kind>(kinds[0]!);
   const [form] = Form.useForm();

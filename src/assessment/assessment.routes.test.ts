@@ -125,5 +125,10 @@ describeEachDatabase('assessments over HTTP', (getDb) => {
     expect(explain.docNo).toBe(maskId(ZHANG));
     expect(explain.outcome.payableFen).toBe(4000);
     expect(explain.text).toContain('计算过程');
+    // The person page lists the stored assessment of each year.
+    const person = (await as('lingdao', `/api/persons/${ZHANG}`)).json();
+    expect(person.assessments).toMatchObject([
+      { year: 2025, payableFen: 4000, statusName: '已核定', fundingSourceName: '医疗救助基金' },
+    ]);
   });
 });

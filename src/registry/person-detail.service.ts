@@ -99,8 +99,9 @@ function viewOf(p: PersonDetailRow, fullId: boolean) {
 }
 
 /**
- * The person page. `year` chooses the assessment explained (default: the latest year assessed; none
- * when the person was never assessed and no year was asked for).
+ * The person page. With a `year`, the page also explains that year's assessment (one more query and
+ * the pack computation); without one, the stored assessment rows say the amounts, rule and funding
+ * source, and a lookup stays one statement.
  */
 export async function personView(
   s: DbSession,
@@ -111,7 +112,7 @@ export async function personView(
   const row = await personDetail(s, key);
   if (!row) return undefined;
   opts.authorize?.(row);
-  const year = opts.year ?? row.assessments[0]?.year;
+  const year = opts.year;
   const explanation = year === undefined ? null : await explainPerson(s, packs, row.docNo, year, opts.asOf);
   const view = { ...viewOf(row, opts.fullId), explanation: explanation ?? null };
   return { row, view };

@@ -113,6 +113,10 @@ describeEachDatabase('persons, registry and regions over HTTP', (getDb) => {
     // The same person by internal number, masked for a village worker.
     const masked = (await as('cun1', `/api/persons/${ids[ZHANG]}`)).json();
     expect(masked.docNo).toBe(maskId(ZHANG));
+    expect(masked.members.map((m: { docNo: string }) => m.docNo)).toEqual([maskId(ZHANG), maskId(LI)]);
+    // Without a year: the stored assessments only, no explanation computed.
+    expect(masked.assessments).toEqual([]);
+    expect(masked.explanation).toBeNull();
     expect(masked.phone).toBe(maskId('13800000001'));
     expect((await as('admin', '/api/persons/99999999')).statusCode).toBe(404);
   });

@@ -100,7 +100,7 @@ export function registerPersonRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
               type: 'integer',
               minimum: 2000,
               maximum: 2100,
-              description: '说明此年度的核定（默认最近核定的年度）',
+              description: '同时说明此年度的核定（逐条引用政策条款）；不填则只列出已存的各年度核定结果',
             },
           },
         },

@@ -14,6 +14,7 @@ import * as m016 from './016_report_targets.js';
 import * as m020 from './020_users.js';
 import * as m021 from './021_jobs.js';
 import * as m022 from './022_person_search.js';
+import * as m023 from './023_person_detail_function.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   { id: '020_users', ...m020 },
   { id: '021_jobs', ...m021 },
   { id: '022_person_search', ...m022 },
+  { id: '023_person_detail_function', ...m023 },
 ];

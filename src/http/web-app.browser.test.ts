@@ -1,6 +1,7 @@
 // The web application in a real browser (Debian's chromium driven by playwright-core) against the
-// real server on a random port and a fresh database: log in, take a payment and see it listed, a
-// village worker refused another village's household with the API's Chinese message, log out; the
+// real server on a random port and a fresh database: log in, take a payment and see it listed, import
+// a roster with a bad row and download its report, run the assessment and open a person's explanation, a
+// village worker refused another village's household and person with the API's Chinese message, log out; the
 // dashboard's coverage counts the payment; the village worker collects as the village's agent; a
 // new user changes the password at first login; a held payment is rejected and its refund approved.
 // Screenshots of the main pages go to test-artifacts/web/ for people to look at. One database
@@ -28,6 +29,7 @@ const WEST = '130802001002';
 const MINE = id('13080219800101001');
 const SPOUSE = id('13080219820202002');
 const THEIRS = id('13080219750303003');
+const NEWCOMER = id('13080219900404005');
 const PW = 'canbao2025';
 
 async function fixture(db: DatabaseHandle): Promise<void> {
@@ -37,6 +39,7 @@ async function fixture(db: DatabaseHandle): Promise<void> {
     ON CONFLICT DO NOTHING`.execute(db.db);
   await sql`INSERT INTO households (id, county_code, household_no, village_code) VALUES
     (1, '130802', 'H001', ${EAST}), (2, '130802', 'H002', ${WEST})`.execute(db.db);
+  await sql`SELECT setval('households_id_seq', 2)`.execute(db.db);
   await sql`INSERT INTO persons (county_code, doc_type, doc_no, name, birth_date, household_id, relation,
       residence_village) VALUES
     ('130802', 'resident_id', ${MINE}, '张东一', '1980-01-01', 1, '户主', ${EAST}),
@@ -204,6 +207,46 @@ describe('web application in a browser', () => {
     await shot('05-refunds');
   });
 
+  it('imports a roster with a bad row, runs the assessment and finds a new person with the explanation', async () => {
+    await menu('名单导入');
+    const roster = [
+      '姓名,公民身份号码,性别,户号,与户主关系,乡镇（街道）,村（社区）,人员状态',
+      `赵新一,${NEWCOMER},男,H003,户主,石洞子沟街道,东关村,正常`,
+      `钱错二,${NEWCOMER.slice(0, 17)}${NEWCOMER.endsWith('1') ? '2' : '1'},女,H003,配偶,石洞子沟街道,东关村,正常`,
+    ].join('\r\n');
+    await page.locator('input[type=file]').setInputFiles({
+      name: '花名册.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(roster, 'utf8'),
+    });
+    await page.getByRole('button', { name: '上传并导入花名册' }).click();
+    await page.getByText('已完成').first().waitFor({ timeout: 60_000 });
+    const report = page.getByRole('link', { name: '下载问题行报告（1 条）' }).first();
+    await report.waitFor();
+    const download = await page.request.get(`${base}${await report.getAttribute('href')}`);
+    expect(await download.text()).toContain('校验码错误');
+    await shot('15-imports');
+
+    await menu('核定');
+    await page.getByRole('button', { name: '开始核定' }).click();
+    const status = page.getByTestId('assessment-job-status');
+    await status.getByText(/核定完成/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('assessment-totals').waitFor();
+    await shot('16-assessment');
+
+    await menu('参保人员');
+    await page.getByLabel('姓名或身份证号').fill('赵新一');
+    await page.getByRole('button', { name: /搜\s*索/ }).click();
+    const results = page.getByTestId('person-results');
+    await results.getByRole('button', { name: '赵新一' }).click();
+    const detail = page.getByTestId('person-detail');
+    await detail.waitFor();
+    await detail.getByRole('tab', { name: '核定' }).click();
+    await page.getByTestId('person-explanation').waitFor();
+    await shot('17-person-detail');
+    await page.keyboard.press('Escape');
+  }, 120_000);
+
   it('logs out, and a village worker cannot see another village’s household', async () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByLabel('用户名').waitFor();
@@ -218,6 +261,10 @@ describe('web application in a browser', () => {
     await error.waitFor();
     expect(await error.textContent()).toContain(`此户不在您的管辖范围（${EAST}）内`);
     await shot('08-village-out-of-scope');
+    // Searching by ID number finds nothing outside the village: the search is narrowed to it.
+    await page.getByLabel('姓名或身份证号').fill(THEIRS);
+    await page.getByRole('button', { name: /搜\s*索/ }).click();
+    await page.getByText('没有找到符合条件的人员').waitFor();
 
     // Collecting as the village's agent: only this village's agent is offered.
     await menu('缴费');

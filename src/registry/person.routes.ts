@@ -83,6 +83,8 @@ export function registerPersonRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
   app.get<{ Params: { docNo: string }; Querystring: { year?: number } }>(
     '/api/persons/:docNo',
     {
+      // The handler checks the person's village from the row it reads (inScope), one query fewer.
+      config: { checksPersonScope: true },
       schema: {
         summary:
           '人员详情：基本信息、家庭户、身份（现有和历史）、各年度核定及说明、缴费、退费、参保记录、事件',

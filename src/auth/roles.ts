@@ -117,6 +117,8 @@ function matches(pattern: string, url: string): boolean {
 
 /** The roles allowed to call a route (Fastify's route pattern), or only administrators when unlisted. */
 export function allowedRoles(method: string, routeUrl: string): readonly Role[] {
+  // Fastify answers HEAD with the GET route's handler: the same data, so the same rule.
+  if (method === 'HEAD') method = 'GET';
   const rule = ACCESS.find((r) => r.method === method && matches(r.url, routeUrl));
   return rule?.roles ?? ['admin'];
 }

@@ -1,0 +1,165 @@
+// Every /api route the app registers, called by every role and by nobody: a role the ACCESS table
+// does not name gets 403 FORBIDDEN with its Chinese message, no session gets 401 — both before the
+// body is validated and before anything is written — and a role it names is let through (it may
+// still get 400 or 404 for the dummy request). The routes are collected as Fastify registers them,
+// so a new route is in the matrix without anyone adding it here.
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DatabaseHandle } from '../db/connection.js';
+import { buildApp } from '../http/app.js';
+import { shippedPacks } from '../policy/pack-loader.js';
+import {
+  type AccessFixture,
+  COUNTY,
+  HOUSEHOLD,
+  PERSON,
+  seedAccessFixture,
+  USERS,
+  V1,
+} from '../test-support/access-fixture.js';
+import { createPgliteTestDatabase } from '../test-support/db.js';
+import { allowedRoles, ROLE_NAMES, ROLES } from './roles.js';
+import { addUser } from './user.service.js';
+
+const registered = vi.hoisted(() => [] as { method: string; url: string }[]);
+vi.mock('fastify', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('fastify')>();
+  const wrapped = ((options: Parameters<typeof mod.default>[0]) => {
+    const app = mod.default(options);
+    app.addHook('onRoute', (route: RouteOptions) => {
+      for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+    });
+    return app;
+  }) as typeof mod.default;
+  return { ...mod, default: wrapped };
+});
+
+/** Routes every signed-in user may call (their own session), and routes no one needs to sign in for. */
+const OPEN = [/^\/api\/auth\//, /^\/api\/health$/, /^\/api\/openapi\.json$/, /^\/api\/docs(\/|$)/];
+
+let app: FastifyInstance;
+let db: DatabaseHandle;
+let fx: AccessFixture;
+let routes: { method: string; url: string }[];
+
+beforeAll(async () => {
+  db = await createPgliteTestDatabase();
+  app = await buildApp({ packs: shippedPacks(), db, auth: { secureCookies: false }, webRoot: false });
+  await app.ready();
+  fx = await seedAccessFixture(app, db);
+  // The user the administrator's user routes name: resetting its password ends no tester's session.
+  await addUser(
+    db,
+    { username: 'victim', displayName: 'victim', role: 'village', scopeCode: V1, password: 'canbao2025' },
+    'test',
+  );
+  const unique = new Map(registered.map((r) => [`${r.method} ${r.url}`, r]));
+  routes = [...unique.values()].filter((r) => r.url.startsWith('/api/') && !OPEN.some((p) => p.test(r.url)));
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+/** A path with its parameters filled in from the fixture, inside the first village. */
+function concrete(url: string): string {
+  const pack = shippedPacks().all()[0]!.pack.id;
+  return url.replace(/:(\w+)/g, (_, name: string) => {
+    if (url.startsWith('/api/persons/') || url.startsWith('/api/assessments/explain')) return PERSON.v1;
+    if (name === 'key') return HOUSEHOLD.v1;
+    if (name === 'code') return url.startsWith('/api/agents') ? fx.agentCode : V1;
+    if (name === 'county') return COUNTY;
+    if (name === 'year') return '2025';
+    if (name === 'username') return 'victim';
+    if (name === 'kind') return 'identities';
+    if (url.startsWith('/api/policy/')) return pack;
+    if (url.startsWith('/api/payments/')) return String(fx.paymentIds.v1);
+    if (url.startsWith('/api/refunds/')) return String(fx.refundIds.v1);
+    if (url.startsWith('/api/reconciliations/')) return String(fx.runIds.own);
+    if (url.startsWith('/api/differences/')) return String(fx.differenceIds.own);
+    if (url.startsWith('/api/jobs/')) return '1';
+    throw new Error(`no fixture value for :${name} in ${url}`);
+  });
+}
+
+const call = (method: string, url: string, cookie?: string, scope?: string) =>
+  app.inject({
+    method: method as 'GET',
+    url: method === 'POST' ? concrete(url) : `${concrete(url)}?region=${scope ?? COUNTY}&year=2025`,
+    headers: cookie ? { cookie } : {},
+    ...(method === 'POST' ? { payload: {} } : {}),
+  });
+
+async function writes(): Promise<string> {
+  const r = await sql<{ n: string }>`SELECT concat_ws(',',
+    (SELECT count(*) FROM audit_log), (SELECT count(*) FROM payments), (SELECT count(*) FROM refunds),
+    (SELECT count(*) FROM jobs), (SELECT count(*) FROM users), (SELECT count(*) FROM enrollments),
+    (SELECT count(*) FROM campaigns), (SELECT count(*) FROM agents)) AS n`.execute(db.db);
+  return r.rows[0]!.n;
+}
+
+describe('the access matrix', () => {
+  it('covers every registered route (GET, HEAD and POST) — at least the routes known today', () => {
+    expect(routes.length).toBeGreaterThan(60);
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining([
+        'GET /api/persons/:docNo',
+        'HEAD /api/persons',
+        'POST /api/imports/:kind',
+        'POST /api/differences/:id/resolve',
+      ]),
+    );
+  });
+
+  it('refuses with 401 without a session and with 403 a role the table does not name, writing nothing', async () => {
+    const before = await writes();
+    let refused = 0;
+    for (const route of routes) {
+      const anonymous = await call(route.method, route.url);
+      expect(anonymous.statusCode, `${route.method} ${route.url} without a session`).toBe(401);
+      if (route.method !== 'HEAD') expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
+      for (const [username, role, scope] of USERS) {
+        if (allowedRoles(route.method, route.url).includes(role)) continue;
+        const r = await call(route.method, route.url, fx.cookies[username], scope);
+        expect(r.statusCode, `${role} ${route.method} ${route.url}: ${r.body}`).toBe(403);
+        if (route.method !== 'HEAD')
+          expect(r.json().error).toMatchObject({
+            code: 'FORBIDDEN',
+            message: `${ROLE_NAMES[role]}无权进行此操作`,
+          });
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(200);
+    expect(await writes()).toBe(before);
+  });
+
+  it('lets a role the table names through inside its scope, and never answers 500', async () => {
+    // A handler's own finer rule, stated here so the matrix stays exact: non-administrators read
+    // only the jobs they submitted (job 1 is nobody's here).
+    const ownJobsOnly = (role: string, url: string) => role !== 'admin' && url.startsWith('/api/jobs/:id');
+    let allowed = 0;
+    for (const route of routes) {
+      for (const [username, role, scope] of USERS) {
+        if (!allowedRoles(route.method, route.url).includes(role)) continue;
+        const r = await call(route.method, route.url, fx.cookies[username], scope);
+        const what = `${role} ${route.method} ${route.url}: ${r.statusCode} ${r.body.slice(0, 300)}`;
+        expect(r.statusCode, what).toBeLessThan(500);
+        if (ownJobsOnly(role, route.url)) continue;
+        expect([401, 403], what).not.toContain(r.statusCode);
+        allowed++;
+      }
+    }
+    expect(allowed).toBeGreaterThan(150);
+  });
+
+  it('gives HEAD the rule of its GET route (Fastify answers HEAD with the GET handler)', () => {
+    for (const route of routes.filter((r) => r.method === 'HEAD'))
+      expect(allowedRoles('HEAD', route.url), route.url).toEqual(allowedRoles('GET', route.url));
+  });
+
+  it('treats every role of ROLES', () => {
+    expect(USERS.map(([, role]) => role).sort()).toEqual([...ROLES].sort());
+  });
+});

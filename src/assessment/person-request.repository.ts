@@ -1,7 +1,10 @@
 // A registered person as a one-person assessment request: their county and the identities valid on
 // the day, in the order they were recorded (the same order the set-based path uses). Given the
 // packs, also what enrolment needs: birth date, special-case event, lapse and paid-back years.
-// One round trip: a payment at the counter should not wait on five.
+// One round trip: a payment at the counter should not wait on five. With `lock`, the same round trip
+// takes the person's transaction lock (pg_advisory_xact_lock(person id), as every write about a
+// person does); what this statement read was read before the lock, so anything another transaction
+// may have changed meanwhile (this year's payments and enrollment) must be read again after it.
 import { sql } from 'kysely';
 import {
   type ContextRows,
@@ -39,6 +42,7 @@ export async function personRequest(
   year: number,
   asOf: string,
   packs?: PackRegistry,
+  options: { lock?: boolean } = {},
 ): Promise<{ person: RegisteredPerson; request: AssessRequest } | undefined> {
   const withContext = packs !== undefined;
   const p = await sql<
@@ -55,7 +59,7 @@ export async function personRequest(
     } & ContextRows
   >`
     SELECT p.id, p.county_code, p.name, p.status, p.employee_insurance, p.insured_elsewhere, p.household_id,
-      p.birth_date,
+      p.birth_date, ${options.lock ? sql`pg_advisory_xact_lock(p.id)::text IS NOT NULL` : sql`NULL`} AS locked,
       (SELECT json_agg(json_build_object('category', i.category, 'grade', i.grade, 'kind', i.kind,
           'formerly_poor', i.formerly_poor, 'risk_eliminated', i.risk_eliminated, 'valid_from', i.valid_from) ORDER BY i.id)
         FROM person_identities i

@@ -69,40 +69,40 @@ export async function recordPayment(
   if (externalNo === '') refuse('missing-ref', 'externalNo', '须填写交易流水号或收据号');
   const docNo = normaliseDocNo(input.docNo);
   const actor = input.recordedBy ?? 'system';
-  // A retry is answered from the stored payment with one indexed read, before any other work.
-  const retried = await storedPayment(db, input.channel, externalNo);
-  if (retried) return sameOrConflict(retried, docNo, input.amountFen);
+  const agent = input.agent?.trim() || undefined;
+  if (input.channel.startsWith('agent_') && !agent)
+    refuse('missing-agent', 'agent', '委托代征渠道须填写代征人员编码');
 
   return db.transaction(async (tx) => {
-    const agent = input.agent?.trim() || undefined;
-    if (input.channel.startsWith('agent_') && !agent)
-      refuse('missing-agent', 'agent', '委托代征渠道须填写代征人员编码');
-    // One person, one payment per year, even when two agents post at once: serialise per person
-    // first (the agent is checked in the same round trip), then read everything under the lock.
-    const locked = await sql<{ agent: { name: string; active: boolean } | null }>`
-      SELECT a.agent, lk.l::text IS NOT NULL AS locked
-      FROM (SELECT ${agent ? sql`(SELECT json_build_object('name', name, 'active', active) FROM agents WHERE code = ${agent})` : sql`NULL::json`} AS agent) a
-      LEFT JOIN LATERAL (SELECT pg_advisory_xact_lock(p.id) AS l FROM persons p WHERE p.doc_no = ${docNo}) lk ON true`.execute(
-      tx.db,
-    );
-    if (agent) checkAgent(agent, locked.rows[0]!.agent);
-    const found = await personRequest(tx, docNo, input.year, input.paidOn, packs);
-    if (!found) return refuse('no-person', 'docNo', '一人一档中没有此人，请先参保登记');
-    const { person, request } = found;
-    refuseIneligible(person);
-    // The same transaction number again is answered by the stored payment; one read for the three
-    // things to check under the lock.
-    const state = await sql<{ prior: StoredPayment | null; paid: number; enrollment: Enrollment | null }>`
+    // One person, one payment per year, even when two agents post at once: the person's lock is
+    // taken by the read of their request; what may change concurrently is read again under it.
+    const found = await personRequest(tx, docNo, input.year, input.paidOn, packs, { lock: true });
+    const personId = found?.person.id ?? null;
+    const state = await sql<{
+      prior: StoredPayment | null;
+      paid: number;
+      enrollment: Enrollment | null;
+      agent: { name: string; active: boolean } | null;
+    }>`
       SELECT (SELECT json_build_object('id', pay.id, 'amount_fen', pay.amount_fen, 'status', pay.status,
                 'doc_no', p.doc_no, 'name', p.name)
               FROM payments pay JOIN persons p ON p.id = pay.person_id
               WHERE pay.channel = ${input.channel} AND pay.external_no = ${externalNo}) AS prior,
              (SELECT count(*)::int FROM payments
-              WHERE person_id = ${person.id} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected') AS paid,
+              WHERE person_id = ${personId} AND year = ${input.year} AND kind = 'contribution' AND status <> 'rejected') AS paid,
              (SELECT to_json(e) FROM (SELECT ${sql.raw(ENROLLMENT_COLUMNS)} FROM enrollments
-              WHERE person_id = ${person.id} AND year = ${input.year}) e) AS enrollment`.execute(tx.db);
+              WHERE person_id = ${personId} AND year = ${input.year}) e) AS enrollment,
+             ${agent ? sql`(SELECT json_build_object('name', name, 'active', active) FROM agents WHERE code = ${agent})` : sql`NULL::json`} AS agent`.execute(
+      tx.db,
+    );
     const { prior, paid, enrollment } = state.rows[0]!;
+    // A retry (the same transaction number) is answered from the stored payment before any check
+    // that could have changed since it was accepted.
     if (prior) return sameOrConflict(prior, docNo, input.amountFen);
+    if (agent) checkAgent(agent, state.rows[0]!.agent);
+    if (!found) return refuse('no-person', 'docNo', '一人一档中没有此人，请先参保登记');
+    const { person, request } = found;
+    refuseIneligible(person);
     if (paid > 0) refuse('already-paid', 'docNo', `${person.name} ${input.year} 年度已缴费，不能重复缴费`);
     if (enrollment?.status === 'suspended' || enrollment?.status === 'terminated')
       refuse('ended', 'docNo', `${person.name} ${input.year} 年度参保关系已暂停或终止，不能缴费`);

@@ -56,6 +56,10 @@ export interface DatabaseHandle extends DbSession {
    * Commits when `fn` resolves, rolls back when it throws. Do not call `tx.db.transaction()`.
    */
   transaction<T>(fn: (tx: DbSession) => Promise<T>): Promise<T>;
+  /** Server only: the connection URL (pg_dump and pg_restore need it). */
+  url?: string;
+  /** PGlite only: the whole data directory as a tarball (gzip), taken between transactions. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -159,6 +163,14 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
         release();
       }
     },
+    async dumpDataDir() {
+      const release = await mutex.lock();
+      try {
+        return await client.dumpDataDir('gzip');
+      } finally {
+        release();
+      }
+    },
     async close() {
       await db.destroy();
       // Wait for anyone still holding the session before closing it.
@@ -202,7 +214,11 @@ async function copyOnClient(
 }
 
 function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? Number(process.env.CANBAO_DB_POOL ?? 10), types: serverTypes });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? Number(process.env.CANBAO_DB_POOL ?? 10),
+    types: serverTypes,
+  });
   // An idle pooled connection can be cut by the server (restart, admin command). pg reports that as
   // an 'error' event, which would crash the process if nobody listened; the pool replaces the
   // connection on next use, and queries in flight fail with their own error.
@@ -213,6 +229,7 @@ function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   return {
     db,
     kind: 'server',
+    url,
     async copyFrom(table, columns, csv) {
       const client = await pool.connect();
       try {

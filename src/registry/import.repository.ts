@@ -6,6 +6,8 @@ import type { PersonField } from './import-columns.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry tables are not in the shared schema type
 type Db = Kysely<any>;
+/** Called after each statement with its name (CANBAO_TRACE=1 prints the time since the last call). */
+export type Trace = (step: string) => void;
 
 /** The run's staging table: UNLOGGED (no WAL, shared buffers), private by name, dropped at commit. */
 export const stageTable = (runId: number): string => `import_stage_${runId}`;
@@ -56,10 +58,13 @@ export async function createRun(
 
 /**
  * Memory for this transaction's sorts and hashes: the household DISTINCT ON, the duplicate check
- * and the merge joins over a million rows spill to disk with the default 4 MB.
+ * and the merge joins over a million rows spill to disk with the default 4 MB. No JIT: the merge
+ * statements' cost estimates cross the JIT threshold, and compiling them took longer (~50 ms
+ * each) than running them for a county's file.
  */
 export async function tuneSession(db: Db): Promise<void> {
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
+  await sql`SET LOCAL jit = off`.execute(db);
 }
 
 export async function createStage(db: Db, runId: number): Promise<void> {
@@ -82,7 +87,7 @@ export async function createStage(db: Db, runId: number): Promise<void> {
       employee_insurance boolean,
       student boolean,
       school text,
-      county_code text,
+      county_code char(6), -- as in households and persons, so their indexes serve the probes
       -- An id drawn now for the row in case it is a new person, so its household can point at
       -- it as head in the same statement that creates the household (no second pass).
       person_id bigint NOT NULL DEFAULT nextval('persons_id_seq')
@@ -108,6 +113,7 @@ export async function checkStage(
   runId: number,
   villageColumn: string,
   docColumn: string,
+  trace: Trace = () => undefined,
 ): Promise<number> {
   const stage = sql.table(stageTable(runId));
   // A name is resolved when exactly one village has it (within the township, when given).
@@ -127,6 +133,7 @@ export async function checkStage(
     UPDATE ${stage} s SET village_code = m.code, county_code = left(m.code, 6)
     FROM m WHERE m.row_no = s.row_no AND m.n = 1
   `.execute(db);
+  trace('  village names');
   await sql`
     INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
     SELECT ${runId}, s.row_no, ${villageColumn}, coalesce(s.village_code, s.village_name, ''),
@@ -142,6 +149,7 @@ export async function checkStage(
     WHERE s.village_code IS NULL
        OR NOT EXISTS (SELECT 1 FROM regions v WHERE v.code = s.village_code AND v.level = 5)
   `.execute(db);
+  trace('  unknown villages');
   await sql`
     INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
     SELECT ${runId}, s.row_no, ${docColumn}, s.doc_no, '文件内证件号码重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
@@ -152,6 +160,7 @@ export async function checkStage(
     JOIN ${stage} s ON s.doc_type = d.doc_type AND s.doc_no = d.doc_no
     WHERE s.row_no <> d.first_row
   `.execute(db);
+  trace('  duplicates');
   // Rows rejected while streaming never reached the stage; only the ones found here leave it.
   const deleted = await sql`
     DELETE FROM ${stage} s
@@ -159,7 +168,7 @@ export async function checkStage(
     WHERE r.run_id = ${runId} AND r.row_number = s.row_no AND r.severity = 'error'
       AND r.code IN ('unknown_village', 'unknown_village_code', 'duplicate_in_file')
   `.execute(db);
-  await sql`ANALYZE ${stage}`.execute(db);
+  trace('  delete rejected');
   return Number(deleted.numAffectedRows ?? 0n);
 }
 
@@ -176,42 +185,55 @@ export async function countRejectedRows(
   return r.rows[0]!;
 }
 
-export async function mergeHouseholds(db: Db, runId: number): Promise<{ inserted: number; updated: number }> {
+export async function mergeHouseholds(
+  db: Db,
+  runId: number,
+  trace: Trace = () => undefined,
+): Promise<{ inserted: number; updated: number }> {
   const stage = sql.table(stageTable(runId));
-  const src = sql.table(`import_households_${runId}`);
   // The household's village is the head's (or else the first member's); its head is the 户主
   // row's person, existing or about to be inserted with the id drawn in the stage. A file
-  // without a 户主 for a household leaves its recorded head alone. Update-then-insert rather
-  // than ON CONFLICT: speculative insertion is markedly slower for hundreds of thousands of rows.
-  await sql`
-    CREATE UNLOGGED TABLE ${src} AS
-    SELECT DISTINCT ON (s.county_code, s.household_no) s.county_code, s.household_no, s.village_code,
-      CASE WHEN s.relation = '户主' THEN coalesce(p.id, s.person_id) END AS head_person_id
-    FROM ${stage} s
-    LEFT JOIN persons p ON s.relation = '户主' AND p.doc_no = s.doc_no AND p.doc_type = s.doc_type
-    WHERE s.household_no IS NOT NULL
-    ORDER BY s.county_code, s.household_no, (s.relation = '户主') DESC NULLS LAST, s.row_no
-  `.execute(db);
-  await sql`ANALYZE ${src}`.execute(db);
-  const upd = await sql`
-    UPDATE households h
-    SET village_code = x.village_code, head_person_id = coalesce(x.head_person_id, h.head_person_id),
-        updated_run_id = ${runId}, updated_at = now()
-    FROM ${src} x
-    WHERE h.county_code = x.county_code AND h.household_no = x.household_no
-      AND (h.village_code, h.head_person_id)
-        IS DISTINCT FROM (x.village_code, coalesce(x.head_person_id, h.head_person_id))
-  `.execute(db);
-  const ins = await sql`
-    INSERT INTO households (county_code, household_no, village_code, head_person_id, created_run_id, updated_run_id)
-    SELECT x.county_code, x.household_no, x.village_code, x.head_person_id, ${runId}, ${runId}
-    FROM ${src} x
-    WHERE NOT EXISTS (
-      SELECT 1 FROM households h WHERE h.county_code = x.county_code AND h.household_no = x.household_no
+  // without a 户主 for a household leaves its recorded head alone. One statement: the file's
+  // households are joined to the stored ones once, then updated where they differ and inserted
+  // where they are new (update-then-insert rather than ON CONFLICT: speculative insertion is
+  // markedly slower for hundreds of thousands of rows).
+  const r = await sql<{ inserted: number; updated: number }>`
+    WITH x AS MATERIALIZED (
+      SELECT f.*, h.id AS hid, h.village_code AS old_village, h.head_person_id AS old_head
+      FROM (
+        SELECT DISTINCT ON (s.county_code, s.household_no) s.county_code, s.household_no, s.village_code,
+          -- One index probe per 户主 row rather than a join that would read all of persons for
+          -- every county's file.
+          CASE WHEN s.relation = '户主' THEN coalesce(
+            (SELECT p.id FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type), s.person_id)
+          END AS head_person_id
+        FROM ${stage} s
+        WHERE s.household_no IS NOT NULL
+        ORDER BY s.county_code, s.household_no, (s.relation = '户主') DESC NULLS LAST, s.row_no
+      ) f
+      LEFT JOIN LATERAL (
+        SELECT * FROM households h WHERE h.county_code = f.county_code AND h.household_no = f.household_no OFFSET 0
+      ) h ON true
+    ),
+    upd AS (
+      UPDATE households h
+      SET village_code = x.village_code, head_person_id = coalesce(x.head_person_id, h.head_person_id),
+          updated_run_id = ${runId}, updated_at = now()
+      FROM x
+      WHERE h.id = x.hid
+        AND (x.old_village, x.old_head) IS DISTINCT FROM (x.village_code, coalesce(x.head_person_id, x.old_head))
+      RETURNING 1
+    ),
+    ins AS (
+      INSERT INTO households (county_code, household_no, village_code, head_person_id, created_run_id, updated_run_id)
+      SELECT x.county_code, x.household_no, x.village_code, x.head_person_id, ${runId}, ${runId}
+      FROM x WHERE x.hid IS NULL
+      RETURNING 1
     )
+    SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated
   `.execute(db);
-  await sql`DROP TABLE ${src}`.execute(db);
-  return { inserted: Number(ins.numAffectedRows ?? 0n), updated: Number(upd.numAffectedRows ?? 0n) };
+  trace('  households');
+  return r.rows[0]!;
 }
 
 /** A person column, the stage expression that gives its new value, and whether to keep the old value when the file gives none. */
@@ -227,6 +249,8 @@ interface MergedColumn {
   historyKey?: string;
 }
 
+// Expressions over the joined row: `s` is the stage row with `hid`, the id of its household as
+// it stands after mergeHouseholds; `p` the stored person.
 const MERGED: readonly MergedColumn[] = [
   { column: 'name', expr: 's.name' },
   { column: 'county_code', expr: 's.county_code' },
@@ -235,10 +259,11 @@ const MERGED: readonly MergedColumn[] = [
   { column: 'birth_date', expr: 's.birth_date', keepWhenNull: true },
   {
     column: 'household_id',
-    expr: 'h.id',
+    expr: 's.hid',
     field: 'householdNo',
     historyKey: 'household_no',
-    historyBefore: 'oh.household_no',
+    // Looked up only for the rows whose household changed.
+    historyBefore: '(SELECT oh.household_no FROM households oh WHERE oh.id = p.household_id)',
     historyAfter: 's.household_no',
   },
   { column: 'relation', expr: 's.relation', field: 'relation' },
@@ -250,19 +275,18 @@ const MERGED: readonly MergedColumn[] = [
   { column: 'school', expr: 's.school', field: 'school' },
 ];
 
-const JOINS = `
-  JOIN persons p ON p.doc_no = s.doc_no AND p.doc_type = s.doc_type
-  LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no`;
-
 /**
- * Merge the stage into persons: history rows for the fields that change, then the update of
- * exactly those persons, then the new persons. Fields whose column the file does not have are
- * left alone. Returns inserted and updated counts.
+ * Merge the stage into persons in one statement: each staged row is joined to its household and
+ * to the stored person once; the rows whose fields differ get a history row (the changed fields,
+ * before and after) and their update, the rows without a stored person are inserted, and equal
+ * rows are left untouched. Fields whose column the file does not have are left alone. Returns
+ * inserted and updated counts.
  */
 export async function mergePersons(
   db: Db,
   runId: number,
   present: ReadonlySet<PersonField>,
+  trace: Trace = () => undefined,
 ): Promise<{ inserted: number; updated: number }> {
   const stage = sql.table(stageTable(runId));
   const cols = MERGED.filter((c) => c.field === undefined || present.has(c.field));
@@ -277,30 +301,46 @@ export async function mergePersons(
         THEN jsonb_build_array(to_jsonb(${before}), to_jsonb(${after})) END`;
     })
     .join(',\n');
-  await sql`
-    INSERT INTO person_history (person_id, county_code, run_id, changed_by, changes)
-    SELECT p.id, s.county_code, ${runId}, 'import', jsonb_strip_nulls(jsonb_build_object(${sql.raw(diff)}))
-    FROM ${stage} s ${sql.raw(JOINS)}
-    LEFT JOIN households oh ON oh.id = p.household_id
-    WHERE ${sql.raw(changed)}
-  `.execute(db);
   const sets = cols.map((c) => `${c.column} = ${newValue(c)}`).join(', ');
-  const upd = await sql`
-    UPDATE persons p SET ${sql.raw(sets)}, updated_run_id = ${runId}, updated_at = now()
-    FROM ${stage} s
-    LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
-    WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type AND (${sql.raw(changed)})
-  `.execute(db);
   const insertCols = cols.map((c) => c.column).join(', ');
   const insertExprs = cols.map((c) => c.expr).join(', ');
-  const ins = await sql`
-    INSERT INTO persons (id, doc_type, doc_no, ${sql.raw(insertCols)}, created_run_id, updated_run_id)
-    SELECT s.person_id, s.doc_type, s.doc_no, ${sql.raw(insertExprs)}, ${runId}, ${runId}
-    FROM ${stage} s
-    LEFT JOIN households h ON h.county_code = s.county_code AND h.household_no = s.household_no
-    WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type)
+  const r = await sql<{ inserted: number; updated: number }>`
+    WITH j AS MATERIALIZED (
+      SELECT s.*, p.id AS pid,
+        CASE WHEN p.id IS NOT NULL AND (${sql.raw(changed)})
+          THEN jsonb_strip_nulls(jsonb_build_object(${sql.raw(diff)})) END AS changes
+      FROM (
+        SELECT st.*, h.id AS hid FROM ${stage} st
+        LEFT JOIN LATERAL (
+          SELECT h.id FROM households h
+          WHERE h.county_code = st.county_code AND h.household_no = st.household_no OFFSET 0
+        ) h ON true
+      ) s
+      -- Index probes per row, here and for the household (OFFSET 0 keeps the planner from
+      -- turning them into joins that read all of persons and households for every county's file).
+      LEFT JOIN LATERAL (
+        SELECT * FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type OFFSET 0
+      ) p ON true
+    ),
+    hist AS (
+      INSERT INTO person_history (person_id, county_code, run_id, changed_by, changes)
+      SELECT pid, county_code, ${runId}, 'import', changes FROM j WHERE changes IS NOT NULL
+    ),
+    upd AS (
+      UPDATE persons p SET ${sql.raw(sets)}, updated_run_id = ${runId}, updated_at = now()
+      FROM j s WHERE s.changes IS NOT NULL AND p.id = s.pid
+      RETURNING 1
+    ),
+    ins AS (
+      INSERT INTO persons (id, doc_type, doc_no, ${sql.raw(insertCols)}, created_run_id, updated_run_id)
+      SELECT s.person_id, s.doc_type, s.doc_no, ${sql.raw(insertExprs)}, ${runId}, ${runId}
+      FROM j s WHERE s.pid IS NULL
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated
   `.execute(db);
-  return { inserted: Number(ins.numAffectedRows ?? 0n), updated: Number(upd.numAffectedRows ?? 0n) };
+  trace('  persons');
+  return r.rows[0]!;
 }
 
 export async function finishRun(

@@ -103,6 +103,7 @@ export async function importPersons(
   const today = options.today ?? todayInChina();
   const fileName = basename(file);
   const digest = await sha256File(file);
+  trace('file hash');
   const table = await readTable(file, { knownHeaders: knownPersonHeaders(options.mapping) });
   const columns = resolveColumns(table.headers, fileName, options.mapping);
   const present = new Set(Object.keys(columns.index) as PersonField[]);
@@ -118,6 +119,7 @@ export async function importPersons(
       });
       await tuneSession(tx.db);
       await createStage(tx.db, runId);
+      trace('run and stage created');
       const issuesPath = join(tmp, 'issues.csv');
       const issuesOut = createWriteStream(issuesPath);
       let rowsRead = 0;
@@ -153,6 +155,7 @@ export async function importPersons(
           columns.header.residenceRegion ??
           FIELD_LABELS.village,
         columns.header.docNo ?? FIELD_LABELS.docNo,
+        trace,
       );
       trace('village and duplicate checks');
       const { rejected, warnings } = await countRejectedRows(tx.db, runId);
@@ -171,9 +174,9 @@ export async function importPersons(
         await finishRun(tx.db, runId, 'rejected', counts);
         return { runId, status: 'rejected' as const, counts };
       }
-      const households = await mergeHouseholds(tx.db, runId);
+      const households = await mergeHouseholds(tx.db, runId, trace);
       trace('merge households');
-      const persons = await mergePersons(tx.db, runId, present);
+      const persons = await mergePersons(tx.db, runId, present, trace);
       trace('merge persons');
       counts.inserted = persons.inserted;
       counts.updated = persons.updated;

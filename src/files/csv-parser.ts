@@ -8,12 +8,39 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+/** Excel's own limit for one cell: a longer cell cannot have come from a spreadsheet. */
+export const MAX_CELL_CHARS = 32_767;
+/** One record (all its cells) may hold at most this many characters while it is being read. */
+export const MAX_RECORD_CHARS = 1024 * 1024;
+
+/**
+ * A cell or record over the limits: a 100 MB "cell" is an unclosed quote or not a table at all,
+ * and refusing it early keeps memory bounded (the unread rest of a record is held in memory).
+ */
+export class CsvLimitError extends Error {
+  constructor(
+    /** 1-based number of the record (as the reader numbers rows). */
+    readonly record: number,
+    /** 1-based column of the cell being read when the limit was reached. */
+    readonly column: number,
+    readonly length: number,
+  ) {
+    super(`CSV cell ${record}:${column} longer than the limit (${length} characters)`);
+  }
+}
+
 export class CsvParser {
   private rest = '';
   private started = false;
   private readonly delimiter: number;
+  /** Records handed out so far, to say which one broke a limit. */
+  private records = 0;
 
-  constructor(delimiter = ',') {
+  constructor(
+    delimiter = ',',
+    private readonly maxCell = MAX_CELL_CHARS,
+    private readonly maxRecord = MAX_RECORD_CHARS,
+  ) {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
@@ -80,9 +107,12 @@ export class CsvParser {
         field = s.slice(i, k);
         i = k;
       }
+      if (i >= n && !final) break; // the field may go on in the next chunk
+      if (field.length > this.maxCell)
+        throw new CsvLimitError(this.records + 1, record.length + 1, field.length);
       record.push(field);
       if (i >= n) {
-        if (!final) break;
+        this.records++;
         out.push(record);
         record = [];
         recordStart = n;
@@ -93,6 +123,7 @@ export class CsvParser {
         i++;
         if (i >= n && final) {
           record.push('');
+          this.records++;
           out.push(record);
           record = [];
           recordStart = n;
@@ -105,9 +136,14 @@ export class CsvParser {
       } else {
         i++;
       }
+      this.records++;
       out.push(record);
       record = [];
       recordStart = i;
+    }
+    if (n - recordStart > this.maxRecord) {
+      // The unfinished record waits for the next chunk; do not let it grow without end.
+      throw new CsvLimitError(this.records + 1, record.length + 1, n - recordStart);
     }
     this.rest = s.slice(recordStart);
   }

@@ -2,13 +2,14 @@
 // file is read, never the whole file at once.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import iconv from 'iconv-lite';
 import { OutcomeError } from '../policy/outcome.js';
-import { CsvParser } from './csv-parser.js';
-import { detectDelimiter, detectEncoding, type TextEncodingName } from './encoding.js';
+import { CsvLimitError, CsvParser, MAX_CELL_CHARS } from './csv-parser.js';
+import { detectDelimiter, detectEncoding, looksBinary, type TextEncodingName } from './encoding.js';
 import ExcelJS from './exceljs.js';
 import { detectHeader, normalizeHeader } from './header.js';
+import { checkXlsx, XlsxGuardError } from './xlsx-guard.js';
 
 export interface ReadTableOptions {
   /** Normalised header names the caller understands; used to find the header row. */
@@ -17,7 +18,32 @@ export interface ReadTableOptions {
   maxHeaderScan?: number;
   /** Minimum number of known names in the header row (default 2). */
   minHeaderMatches?: number;
+  /** Inflated XML allowed in an .xlsx (default: inflateBudget of the file size). */
+  maxInflatedBytes?: number;
 }
+
+/**
+ * A problem found while reading, before the header names are known: readTable turns it into an
+ * OutcomeError naming the file, the row and the column (by header name when it can).
+ */
+class ReadProblem extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly rowNumber?: number,
+    /** 0-based column index. */
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+const ENCODING_LABELS: Record<TextEncodingName, string> = {
+  'utf-8': 'UTF-8',
+  gb18030: 'GBK/GB18030',
+  'utf-16le': 'UTF-16',
+  'utf-16be': 'UTF-16（大端）',
+};
 
 export class TableRow {
   #cells: Record<string, string> | undefined;
@@ -56,6 +82,8 @@ export interface Table {
 interface RawRecord {
   rowNumber: number;
   values: string[];
+  /** 0-based column holding a character the decoder could not read (U+FFFD). */
+  badChar?: number;
 }
 
 function isEmpty(values: readonly string[]): boolean {
@@ -65,17 +93,41 @@ function isEmpty(values: readonly string[]): boolean {
 
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const ext = extname(path).toLowerCase();
+  const file = basename(path);
+  let headers: string[] | undefined;
+  /** The problem as an OutcomeError: file, row and column (by header name once it is known). */
+  const outcome = (e: unknown): unknown => {
+    if (!(e instanceof ReadProblem)) return e;
+    let where = file;
+    if (e.rowNumber !== undefined) where += `: 第 ${e.rowNumber} 行`;
+    if (e.column !== undefined) {
+      const name = headers?.[e.column];
+      where += name ? ` “${name}”列` : ` 第 ${e.column + 1} 列`;
+    }
+    return new OutcomeError([{ severity: 'error', code: e.code, expression: where, message: e.message }]);
+  };
   let source: AsyncIterator<RawRecord[]>;
   let format: Table['format'];
   let encoding: TextEncodingName | undefined;
   if (ext === '.xlsx' || ext === '.xlsm') {
     format = 'xlsx';
+    try {
+      await checkXlsx(path, options.maxInflatedBytes);
+    } catch (e) {
+      if (!(e instanceof XlsxGuardError)) throw e;
+      const code = e.problem.code === 'too_large' ? 'xlsx_too_large' : 'bad_xlsx';
+      throw new OutcomeError([{ severity: 'error', code, expression: file, message: e.problem.message }]);
+    }
     source = xlsxRecords(path);
   } else if (ext === '.csv' || ext === '.txt' || ext === '.tsv') {
     format = 'csv';
-    const opened = await csvRecords(path);
-    source = opened.records;
-    encoding = opened.encoding;
+    try {
+      const opened = await csvRecords(path);
+      source = opened.records;
+      encoding = opened.encoding;
+    } catch (e) {
+      throw outcome(e);
+    }
   } else if (ext === '.xls') {
     throw new OutcomeError([
       {
@@ -102,14 +154,24 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   const maxScan = options.maxHeaderScan ?? 10;
   // Records read past the header scan wait here until batches() hands them out.
   let carry: RawRecord[] = [];
-  while (scan.length < maxScan) {
-    const next = await source.next();
-    if (next.done) break;
-    const records = next.value;
-    let k = 0;
-    for (; k < records.length && scan.length < maxScan; k++)
-      if (!isEmpty(records[k]!.values)) scan.push(records[k]!);
-    carry = records.slice(k);
+  try {
+    while (scan.length < maxScan) {
+      const next = await source.next();
+      if (next.done) break;
+      const records = next.value;
+      let k = 0;
+      for (; k < records.length && scan.length < maxScan; k++)
+        if (!isEmpty(records[k]!.values)) scan.push(records[k]!);
+      carry = records.slice(k);
+    }
+  } catch (e) {
+    // A problem in the first rows: name its column by the header found so far, if any.
+    headers = detectHeader(
+      scan.map((r) => r.values),
+      known,
+      options.minHeaderMatches ?? 2,
+    )?.headers;
+    throw outcome(e);
   }
   const detected = detectHeader(
     scan.map((r) => r.values),
@@ -118,19 +180,24 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   );
   if (!detected) {
     await source.return?.();
+    const unreadable = scan.find((r) => r.badChar !== undefined);
     throw new OutcomeError([
       {
         severity: 'error',
         code: 'header_not_found',
-        expression: path,
+        expression: unreadable ? `${file}: 第 ${unreadable.rowNumber} 行` : file,
         message:
           scan.length === 0
-            ? '文件是空的'
-            : `前 ${scan.length} 个非空行里没有找到表头（如“姓名”“身份证号码”），请检查文件或提供列映射文件`,
+            ? format === 'xlsx'
+              ? '文件是空的：第一个工作表没有内容'
+              : '文件是空的'
+            : unreadable
+              ? `没有找到表头，且文件含有无法识别的字符：按 ${ENCODING_LABELS[encoding ?? 'utf-8']} 编码无法正确读取，请在 Excel/WPS 中另存为“CSV UTF-8”后重新导入`
+              : `前 ${scan.length} 个非空行里没有找到表头（如“姓名”“身份证号码”），请检查文件或提供列映射文件`,
       },
     ]);
   }
-  const headers = detected.headers;
+  headers = detected.headers;
   const headerRowNumber = scan[detected.lastHeaderIndex]!.rowNumber;
   const pending = scan.slice(detected.lastHeaderIndex + 1);
   let consumed = false;
@@ -140,13 +207,16 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
     consumed = true;
     let batch: TableRow[] = [];
     const add = (records: readonly RawRecord[]): void => {
-      for (const r of records)
-        if (!isEmpty(r.values)) batch.push(new TableRow(r.rowNumber, r.values, headers));
+      for (const r of records) {
+        if (r.badChar !== undefined) throw unreadableChar(r, encoding);
+        if (!isEmpty(r.values)) batch.push(new TableRow(r.rowNumber, r.values, header));
+      }
     };
-    add(pending);
-    add(carry);
-    carry = [];
+    const header = headers ?? [];
     try {
+      add(pending);
+      add(carry);
+      carry = [];
       for (;;) {
         while (batch.length >= size) {
           yield batch.slice(0, size);
@@ -157,10 +227,18 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
         add(next.value);
       }
       if (batch.length > 0) yield batch;
+    } catch (e) {
+      throw outcome(e);
     } finally {
       await source.return?.();
     }
   }
+
+  for (const r of scan.slice(detected.lastHeaderIndex + 1))
+    if (r.badChar !== undefined) {
+      await source.return?.();
+      throw outcome(unreadableChar(r, encoding));
+    }
 
   return {
     format,
@@ -187,6 +265,11 @@ async function csvRecords(
   }
   const head = prefix.subarray(0, length);
   const encoding = detectEncoding(head);
+  if (looksBinary(head, encoding))
+    throw new ReadProblem(
+      'not_text',
+      '文件不是文本格式的表格（含有二进制内容）；Excel 文件请保存为 .xlsx 后导入，不要改扩展名',
+    );
   const firstLine = iconv.decode(head, encoding).split(/\r?\n/, 1)[0] ?? '';
   const delimiter = detectDelimiter(firstLine);
 
@@ -204,17 +287,46 @@ async function csvRecords(
     const parser = new CsvParser(delimiter);
     const file = createReadStream(path, { highWaterMark: 256 * 1024 });
     let rowNumber = 0;
+    // Once the decoder has replaced a byte it could not read (U+FFFD), records are searched for it.
+    let suspect = false;
     const number = (records: string[][]): RawRecord[] =>
-      records.map((values) => ({ rowNumber: ++rowNumber, values }));
+      records.map((values) => {
+        const r: RawRecord = { rowNumber: ++rowNumber, values };
+        if (suspect) {
+          const bad = values.findIndex((v) => v.includes('\ufffd'));
+          if (bad >= 0) r.badChar = bad;
+        }
+        return r;
+      });
+    // A cell over the limit is reported after the rows before it are handed out, so the header
+    // is known and the message can name the column.
+    let problem: ReadProblem | undefined;
+    const parse = (text: string, final: boolean): string[][] => {
+      if (text.includes('\ufffd')) suspect = true;
+      const out: string[][] = [];
+      try {
+        if (final) parser.end(out);
+        else parser.push(text, out);
+      } catch (e) {
+        if (!(e instanceof CsvLimitError)) throw e;
+        problem = new ReadProblem(
+          'cell_too_long',
+          `单元格过长（超过 ${MAX_CELL_CHARS} 个字符，这是 Excel 单元格的上限），已停止读取：可能是引号没有闭合，或文件不是表格`,
+          e.record,
+          e.column - 1,
+        );
+      }
+      return out;
+    };
     try {
       for await (const buf of file as AsyncIterable<Buffer>) {
-        const out: string[][] = [];
-        parser.push(decode(buf), out);
+        const out = parse(decode(buf), false);
         if (out.length > 0) yield number(out);
+        if (problem) throw problem;
       }
-      const out: string[][] = [];
-      parser.end(out);
+      const out = parse('', true);
       if (out.length > 0) yield number(out);
+      if (problem) throw problem;
     } finally {
       file.destroy();
     }
@@ -245,7 +357,29 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
+function unreadableChar(r: RawRecord, encoding: TextEncodingName | undefined): ReadProblem {
+  const label = ENCODING_LABELS[encoding ?? 'utf-8'];
+  return new ReadProblem(
+    'bad_encoding',
+    `含有无法识别的字符：文件按 ${label} 编码读取，这里的字节不是 ${label}（文件可能混有其他编码或已损坏）。请在 Excel/WPS 中把整个文件另存为“CSV UTF-8”后重新导入`,
+    r.rowNumber,
+    r.badChar,
+  );
+}
+
 async function* xlsxRecords(path: string): AsyncGenerator<RawRecord[]> {
+  try {
+    yield* xlsxRows(path);
+  } catch (e) {
+    if (e instanceof ReadProblem) throw e;
+    throw new ReadProblem(
+      'bad_xlsx',
+      `无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿，请用 Excel/WPS 打开后重新保存（${e instanceof Error ? e.message.slice(0, 80) : String(e)}）`,
+    );
+  }
+}
+
+async function* xlsxRows(path: string): AsyncGenerator<RawRecord[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
@@ -258,7 +392,19 @@ async function* xlsxRecords(path: string): AsyncGenerator<RawRecord[]> {
     for await (const row of sheet) {
       const raw = row.values as unknown[];
       const values: string[] = new Array(Math.max(0, raw.length - 1));
-      for (let i = 1; i < raw.length; i++) values[i - 1] = cellText(raw[i]);
+      for (let i = 1; i < raw.length; i++) {
+        const text = cellText(raw[i]);
+        if (text.length > MAX_CELL_CHARS) {
+          if (batch.length > 0) yield batch; // the rows above first: the header names the column
+          throw new ReadProblem(
+            'cell_too_long',
+            `单元格过长（超过 ${MAX_CELL_CHARS} 个字符，这是 Excel 单元格的上限），已停止读取`,
+            row.number,
+            i - 1,
+          );
+        }
+        values[i - 1] = text;
+      }
       batch.push({ rowNumber: row.number, values });
       if (batch.length >= 500) {
         yield batch;

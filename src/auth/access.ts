@@ -108,6 +108,8 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
     query?.docNo,
     selfChecked ? undefined : params?.docNo,
     request.routeOptions.url?.startsWith('/api/persons/:') ? params?.id : undefined,
+    // The work list's follow-up names its person `id` (the ID number shown on the list).
+    request.routeOptions.url === '/api/reports/followups' ? body?.id : undefined,
   ];
   for (const d of docNos) {
     if (typeof d !== 'string' || d === '') continue;
@@ -137,6 +139,16 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
       LIMIT 1`.execute(db.db);
     const village = r.rows[0]?.village;
     if (village && !village.startsWith(scope)) outside('此户');
+  }
+  // A reconciliation run and its differences belong to the region the tax file was reconciled for.
+  const reconciled = request.routeOptions.url?.startsWith('/api/reconciliations/:id')
+    ? sql`SELECT region FROM reconciliation_runs WHERE id = ${Number(params?.id)}`
+    : request.routeOptions.url?.startsWith('/api/differences/:id')
+      ? sql`SELECT region FROM reconciliation_differences WHERE id = ${Number(params?.id)}`
+      : undefined;
+  if (reconciled) {
+    const region = (await sql<{ region: string }>`${reconciled}`.execute(db.db)).rows[0]?.region;
+    if (region !== undefined && !region.startsWith(scope) && !scope.startsWith(region)) outside('此对账批次');
   }
   if (
     request.routeOptions.url?.startsWith('/api/refunds/:id') ||

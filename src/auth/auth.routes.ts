@@ -37,11 +37,11 @@ function setSessionCookie(reply: FastifyReply, token: string, maxAge: number, se
 
 const describe = (u: User) => ({ ...u, roleName: ROLE_NAMES[u.role] });
 
-/** Failed logins per client address in the last minute: brute force is slowed before lockout. */
-const attempts = new Map<string, number[]>();
 const PER_MINUTE = 10;
 
 export function registerAuthRoutes(app: FastifyInstance, db: DatabaseHandle, options: AuthOptions): void {
+  /** Failed logins per client address in the last minute: brute force is slowed before lockout. */
+  const attempts = new Map<string, number[]>();
   app.post<{ Body: { username: string; password: string } }>(
     '/api/auth/login',
     {
@@ -62,6 +62,7 @@ export function registerAuthRoutes(app: FastifyInstance, db: DatabaseHandle, opt
     async (request, reply) => {
       const now = Date.now();
       const recent = (attempts.get(request.ip) ?? []).filter((t) => now - t < 60_000);
+      if (recent.length === 0) attempts.delete(request.ip);
       if (recent.length >= PER_MINUTE)
         throw new HttpError(429, 'RATE_LIMITED', '登录尝试过于频繁，请一分钟后再试');
       const outcome = await authenticate(db, request.body.username, request.body.password);
@@ -74,7 +75,8 @@ export function registerAuthRoutes(app: FastifyInstance, db: DatabaseHandle, opt
           'password',
         );
       }
-      attempts.delete(request.ip);
+      // A success does not wipe the address's failures: otherwise anyone with an account of their own
+      // could sign in between guesses at others' passwords and never be slowed down.
       const token = await createSession(db, outcome.user.id, request.ip);
       setSessionCookie(reply, token, SESSION_HOURS * 3600, options.secureCookies);
       return describe(outcome.user);

@@ -254,7 +254,7 @@ describe('a department submitter', () => {
       { department: '民政', county: OTHER_COUNTY },
       { county: OTHER_COUNTY },
       { department: '民政', county: '13' },
-    ]) {
+    ] as Record<string, string>[]) {
       const r = await upload(fields);
       expect(r.statusCode, JSON.stringify(fields)).toBe(403);
       expect(r.json().error.code).toBe('OUT_OF_SCOPE');

@@ -1,6 +1,7 @@
 // One error shape for every HTTP answer: { error: { code, message (Chinese), where } }, plus the
 // list of issues when there are several (an import with bad rows, a pack with mistakes).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { OutcomeError, type OutcomeIssue } from '../policy/outcome.js';
 
 export interface ApiError {
@@ -62,6 +63,15 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
         where: '',
       },
     } satisfies ApiError);
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    // The database is down or restarting: say so and when to retry; the pool reconnects by itself.
+    request.log.warn(err);
+    reply
+      .status(503)
+      .header('retry-after', '5')
+      .send({ error: { ...DATABASE_UNAVAILABLE, where: '' } } satisfies ApiError);
     return;
   }
   request.log.error(err);

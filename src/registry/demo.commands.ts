@@ -2,10 +2,13 @@
 // `npm start` runs: a ready-to-try database with a demo population and demo accounts, what to do
 // next, then the web application; `--no-serve` stops after preparing, for tests and scripts).
 import type { Command } from 'commander';
+import { assessRegion } from '../assessment/assess-region.service.js';
 import { type DemoAccount, ensureDemoAccounts } from '../auth/demo-accounts.js';
 import { type DatabaseHandle, openDatabase } from '../db/connection.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serveHttp } from '../http/serve.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
+import { shippedPacks } from '../policy/pack-loader.js';
+import { demoCampaign } from '../reports/demo-campaign.js';
 import { countPersons, countsByCounty, identityCountsByCounty, tableExists } from './demo/demo.repository.js';
 import { writeDemoFiles } from './demo/files.js';
 import { loadDemoPopulation } from './demo/load.js';
@@ -196,6 +199,24 @@ function printAccounts(accounts: readonly DemoAccount[]): void {
     out(`  用户名 ${a.username}  密码 ${a.password}  ${a.roleName}${a.scope ? `，管辖 ${a.scope}` : ''}`);
 }
 
+/**
+ * Each county's campaign under way, so the dashboard, rankings and worklists have something to show
+ * on first start: every pack's region assessed for its year, then the deterministic demo payments
+ * up to the demo date (`canbao demo campaign`).
+ */
+async function demoCampaigns(handle: DatabaseHandle): Promise<void> {
+  const packs = shippedPacks();
+  for (const { pack } of packs.all()) {
+    if (pack.region === 'national') continue;
+    const who = { region: pack.region, year: pack.year, asOf: DEFAULT_AS_OF };
+    await assessRegion(handle, packs, { ...who, startedBy: 'demo' });
+    const r = await demoCampaign(handle, packs, { ...who, actor: 'demo' });
+    out(
+      `演示征缴：${pack.regionName} ${pack.year} 年度核定 ${r.assessed.toLocaleString('en-US')} 人，截至 ${r.asOf} 已参保 ${r.enrolledTotal.toLocaleString('en-US')} 人`,
+    );
+  }
+}
+
 async function start(program: Command, o: StartOptions): Promise<void> {
   const persons = parsePersons(o.persons);
   const handle = await openDatabase();
@@ -206,8 +227,10 @@ async function start(program: Command, o: StartOptions): Promise<void> {
       `数据库已就绪（${handle.kind === 'server' ? 'PostgreSQL 服务器' : '内置数据库 PGlite'}），区划 ${regions.total} 条。`,
     );
     const existing = await countPersons(handle.db);
-    if (existing === 0) await demoToDatabase(handle, { persons, seed: o.seed, asOf: DEFAULT_AS_OF });
-    else out(`数据库中已有 ${existing.toLocaleString('en-US')} 人，不再生成演示人口。`);
+    if (existing === 0) {
+      await demoToDatabase(handle, { persons, seed: o.seed, asOf: DEFAULT_AS_OF });
+      await demoCampaigns(handle);
+    } else out(`数据库中已有 ${existing.toLocaleString('en-US')} 人，不再生成演示人口。`);
     accounts = await ensureDemoAccounts(handle);
     out();
     await printDatabaseSummary(handle);

@@ -98,6 +98,14 @@ describe('canbao demo', () => {
     expect(text).toContain('已导入演示人口 1,500 人');
     expect(text).toMatch(/512022 乐至县\s+\d/);
     expect(text).toMatch(/合计\s+1,500/);
+    // Each county's campaign under way: assessed, and some already enrolled by the demo date.
+    const campaign = [...text.matchAll(/演示征缴：.*核定 ([\d,]+) 人，截至 2024-11-30 已参保 ([\d,]+) 人/g)];
+    expect(campaign).toHaveLength(5);
+    for (const [, assessed, enrolled] of campaign) {
+      const n = (s: string | undefined) => Number(s!.replace(/,/g, ''));
+      expect(n(enrolled)).toBeGreaterThan(0);
+      expect(n(enrolled)).toBeLessThan(n(assessed));
+    }
     // Suggestions only for commands that exist in this program.
     expect(text).toContain('canbao policy list');
     expect(text).not.toContain('canbao policy leaflet');

@@ -164,7 +164,8 @@ describe('writers', () => {
   it('escapes formula-looking cells', () => {
     expect(escapeCell('=HYPERLINK("http://x")')).toBe('\'=HYPERLINK("http://x")');
     expect(escapeCell('+86')).toBe("'+86");
-    expect(escapeCell('-1')).toBe("'-1");
+    expect(escapeCell('-1')).toBe('-1');
+    expect(escapeCell('-1+cmd')).toBe("'-1+cmd");
     expect(escapeCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(escapeCell('\t=1')).toBe("'\t=1");
     expect(escapeCell('\r=1')).toBe("'\r=1");

@@ -1,20 +1,24 @@
 // Streaming writers for reports: rows are written as they come, with back-pressure, so a report
-// of a million rows never sits in memory. Every text cell goes through escapeCell.
+// of a million rows never sits in memory. Every text cell goes through escapeCell; a number
+// (a JavaScript number, not a string) is written as a number.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
-import { escapeCell } from './escape.js';
+import { exportCell } from './escape.js';
 import ExcelJS from './exceljs.js';
 
-export type Rows = Iterable<readonly string[]> | AsyncIterable<readonly string[]>;
+export type Cell = string | number;
+export type Rows = Iterable<readonly Cell[]> | AsyncIterable<readonly Cell[]>;
 
 /** UTF-8 CSV with a BOM (so Excel and WPS detect the encoding and show Chinese correctly). */
 export async function writeCsv(path: string, headers: readonly string[], rows: Rows): Promise<number> {
   const out = createWriteStream(path);
-  const csv = stringify({ bom: true, record_delimiter: 'windows' });
+  // A lone CR inside a cell is quoted too (csv-stringify quotes only the record delimiter CRLF):
+  // readers, ours included, take a bare CR for a line break and would split the row.
+  const csv = stringify({ bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
   csv.pipe(out);
-  const write = async (record: readonly string[]): Promise<void> => {
-    if (!csv.write(record.map(escapeCell))) await once(csv, 'drain');
+  const write = async (record: readonly Cell[]): Promise<void> => {
+    if (!csv.write(record.map(exportCell))) await once(csv, 'drain');
   };
   let n = 0;
   await write(headers);
@@ -50,7 +54,7 @@ export async function writeXlsx(
   sheet.getRow(1).commit();
   let n = 0;
   for await (const r of rows) {
-    sheet.addRow(r.map(escapeCell)).commit();
+    sheet.addRow(r.map(exportCell)).commit();
     n++;
   }
   sheet.commit();

@@ -152,6 +152,8 @@ export interface ResolvedColumns {
   header: Partial<Record<PersonField, string>>;
   /** Headers the importer ignores. */
   ignored: string[];
+  /** Number of header columns: a row with text beyond them is misaligned. */
+  width?: number;
 }
 
 /** Match the file's headers to fields; missing required columns and ambiguous columns are errors. */
@@ -203,5 +205,5 @@ export function resolveColumns(
     });
   }
   if (issues.length > 0) throw new OutcomeError(issues);
-  return { index, header, ignored };
+  return { index, header, ignored, width: headers.length };
 }

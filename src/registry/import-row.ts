@@ -162,6 +162,8 @@ const SEX_LABEL = { male: '男', female: '女' } as const;
 const CJK_SPACE = /([\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g;
 
 const SPACE = /\s/;
+/** How a spreadsheet formula starts; no name does. */
+const FORMULA_START = /^[=+\-@]/;
 
 function cleanName(text: string): string {
   if (!SPACE.test(text)) return text;
@@ -209,6 +211,8 @@ export function validateRow(
   const name = cleanName(cell('name'));
   if (name === '') error('name', '', 'missing_name', '姓名为空');
   else if (name.length > 50) error('name', name, 'bad_name', '姓名过长（超过50个字）');
+  else if (FORMULA_START.test(name))
+    error('name', name, 'bad_name', '姓名不能以 = + - @ 开头（这是表格公式的写法），请填写真实姓名');
   else if (/\d/.test(name)) error('name', name, 'bad_name', '姓名含有数字，请检查是否与其他列错位');
 
   let declared: DocType | undefined;
@@ -309,6 +313,23 @@ export function validateRow(
   const student = parseBool(studentText);
   if (student === undefined) error('student', studentText, 'bad_bool', '应填“是”或“否”');
   const school = cell('school').trim() || null;
+
+  // Text beyond the last header column: an unquoted comma (or a shifted row) moved the cells.
+  const width = columns.width;
+  if (width !== undefined && values.length > width)
+    for (let i = width; i < values.length; i++) {
+      const extra = values[i] ?? '';
+      if (extra.trim() === '') continue;
+      issues.push({
+        rowNumber,
+        column: `第 ${i + 1} 列（无表头）`,
+        value: extra,
+        reason: `本行有 ${values.length} 列，表头只有 ${width} 列，多出的内容没有对应的列：可能某个单元格里有未加引号的逗号，整行错位`,
+        severity: 'error',
+        code: 'extra_fields',
+      });
+      break;
+    }
 
   for (const issue of issues) if (issue.severity === 'error') return { issues };
   if (!id.ok || status === undefined || employeeInsurance === undefined || student === undefined)

@@ -1,5 +1,5 @@
 // Writing report tables to XLSX (several sheets, streamed) and formatting numbers for the terminal.
-import { escapeCell } from '../files/escape.js';
+import { exportCell } from '../files/escape.js';
 import ExcelJS from '../files/exceljs.js';
 import type { Rows } from '../files/table-writer.js';
 
@@ -25,7 +25,7 @@ export async function writeWorkbook(path: string, sheets: readonly SheetSpec[]):
     }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
-    for await (const r of s.rows) ws.addRow(r.map(escapeCell)).commit();
+    for await (const r of s.rows) ws.addRow(r.map(exportCell)).commit();
     ws.commit();
   }
   await wb.commit();

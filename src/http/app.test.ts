@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedPacks } from '../policy/pack-loader.js';
@@ -49,5 +50,25 @@ describe('HTTP API', () => {
     expect(res.json()).toContainEqual(
       expect.objectContaining({ id: '512022-2025', extends: 'national-2025', hash: expect.any(String) }),
     );
+  });
+
+  it('answers a request the HTTP parser cannot read with the same error shape', async () => {
+    const own = await buildApp({ packs: shippedPacks(), webRoot: false });
+    const address = new URL(await own.listen({ port: 0, host: '127.0.0.1' }));
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(address.port), address.hostname);
+      let text = '';
+      socket.on('data', (d) => {
+        text += d.toString('utf8');
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(Buffer.from('GET /api/persons?q=\u5f20 HTTP/1.1\r\nHost: x\r\n\r\n', 'utf8'));
+    });
+    await own.close();
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(body.error).toMatchObject({ code: 'BAD_HTTP_REQUEST', where: 'url' });
+    expect(body.error.message).toContain('URL 编码');
   });
 });

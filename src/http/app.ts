@@ -55,7 +55,25 @@ export function needDb(deps: Pick<AppDeps, 'db'>): DatabaseHandle {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    // A request the HTTP parser cannot read (e.g. raw non-ASCII in the URL) gets the same error
+    // shape as every other answer, not the server's default.
+    clientErrorHandler: (_err, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify({
+        error: {
+          code: 'BAD_HTTP_REQUEST',
+          message: '请求格式错误：网址中的中文等字符须经 URL 编码',
+          where: 'url',
+        },
+      });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+  });
   app.setErrorHandler(errorHandler);
   // gzip/brotli as the client accepts, for text answers above 1 KB: JSON lists, CSV downloads, the
   // HTML bulletin and leaflet, and the web bundle's JS/CSS. XLSX and images are compressed already.

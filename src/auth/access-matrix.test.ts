@@ -3,7 +3,7 @@
 // body is validated and before anything is written — and a role it names is let through (it may
 // still get 400 or 404 for the dummy request). The routes are collected as Fastify registers them,
 // so a new route is in the matrix without anyone adding it here.
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -19,21 +19,13 @@ import {
   V1,
 } from '../test-support/access-fixture.js';
 import { createPgliteTestDatabase } from '../test-support/db.js';
+import { apiRoutes } from '../test-support/route-collector.js';
 import { allowedRoles, ROLE_NAMES, ROLES } from './roles.js';
 import { addUser } from './user.service.js';
 
-const registered = vi.hoisted(() => [] as { method: string; url: string }[]);
-vi.mock('fastify', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('fastify')>();
-  const wrapped = ((options: Parameters<typeof mod.default>[0]) => {
-    const app = mod.default(options);
-    app.addHook('onRoute', (route: RouteOptions) => {
-      for (const method of [route.method].flat()) registered.push({ method, url: route.url });
-    });
-    return app;
-  }) as typeof mod.default;
-  return { ...mod, default: wrapped };
-});
+vi.mock('fastify', async (original) =>
+  (await import('../test-support/route-collector.js')).collectingFastify(await original()),
+);
 
 /** Routes every signed-in user may call (their own session), and routes no one needs to sign in for. */
 const OPEN = [/^\/api\/auth\//, /^\/api\/health$/, /^\/api\/openapi\.json$/, /^\/api\/docs(\/|$)/];
@@ -54,8 +46,7 @@ beforeAll(async () => {
     { username: 'victim', displayName: 'victim', role: 'village', scopeCode: V1, password: 'canbao2025' },
     'test',
   );
-  const unique = new Map(registered.map((r) => [`${r.method} ${r.url}`, r]));
-  routes = [...unique.values()].filter((r) => r.url.startsWith('/api/') && !OPEN.some((p) => p.test(r.url)));
+  routes = apiRoutes().filter((r) => !OPEN.some((p) => p.test(r.url)));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,6 +1,7 @@
 // SQL for the region-year assessment: who is assessed, with which identities, and the merge that
 // touches only rows whose answer changed.
 import { type RawBuilder, sql } from 'kysely';
+import { analyseIfStale } from '../db/analyse.js';
 import type { DbSession } from '../db/connection.js';
 import type { ResolvedPack } from '../policy/pack-loader.js';
 import { compileRules } from './rule-rows.js';
@@ -39,38 +40,87 @@ function identitiesQuery(resolved: ResolvedPack, scope: Scope): RawBuilder<unkno
       AND (p.hukou_region IS NULL OR p.hukou_region LIKE i.county_code || '%')`;
 }
 
+/**
+ * Every person of the scope with the answer: assessed, excluded with the reason, or waiting for review.
+ * Columns as in assessments (county_code, person_id, status, exclusion_reason, tier, standard_fen,
+ * subsidy_fen, payable_fen, category, subsidy_rule, funding_source). One scan of the region's persons:
+ * the exclusion reasons ride along with the people into the subsidy statement.
+ */
+export function assessedRows(resolved: ResolvedPack, scope: Scope): RawBuilder<unknown> {
+  const people = sql`
+    SELECT id AS person_id, county_code,
+      CASE WHEN status <> 'active' THEN status WHEN employee_insurance THEN 'employee_insurance'
+        WHEN insured_elsewhere IS NOT NULL THEN 'insured_elsewhere' END AS excluded_by
+    FROM persons WHERE county_code LIKE ${`${scope.prefix}%`}`;
+  const computed = subsidyQuery(compileRules(resolved), identitiesQuery(resolved, scope), people);
+  // Excluded people get no amounts whatever their identities; undetermined ones wait for a person.
+  const none = sql`c.excluded_by IS NOT NULL OR c.undetermined`;
+  return sql`
+    SELECT c.county_code, c.person_id,
+      CASE WHEN c.excluded_by IS NOT NULL THEN 'excluded' WHEN c.undetermined THEN 'review' ELSE 'assessed' END AS status,
+      CASE WHEN c.excluded_by IS NOT NULL THEN c.excluded_by WHEN c.undetermined THEN 'undetermined_subsidy' END AS exclusion_reason,
+      CASE WHEN ${none} THEN NULL ELSE c.tier END AS tier,
+      CASE WHEN ${none} THEN 0 ELSE c.standard_fen END AS standard_fen,
+      CASE WHEN ${none} THEN 0 ELSE c.subsidy_fen END AS subsidy_fen,
+      CASE WHEN ${none} THEN 0 ELSE c.payable_fen END AS payable_fen,
+      CASE WHEN ${none} THEN NULL ELSE c.category END AS category,
+      CASE WHEN ${none} THEN NULL ELSE c.subsidy_rule END AS subsidy_rule,
+      CASE WHEN ${none} THEN NULL ELSE c.funding_source END AS funding_source
+    FROM (${computed}) c`;
+}
+
+/**
+ * Bulk loads (COPY) leave no planner statistics until autovacuum gets round to it; without them
+ * PostgreSQL picks nested loops and a 20,000-person county takes 5 s instead of 0.1 s.
+ */
+export async function analyseInputs(tx: DbSession): Promise<void> {
+  await analyseIfStale(tx.db, ['persons', 'person_identities']);
+}
+
+/** Whether the region-year has stored assessments (a first run writes without comparing). */
+export async function hasStoredRows(tx: DbSession, scope: Scope): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM assessments WHERE county_code LIKE ${`${scope.prefix}%`} AND year = ${scope.year}) AS found`.execute(
+    tx.db,
+  );
+  return rows[0]!.found;
+}
+
+/**
+ * First run of a region-year: nothing stored to compare with or to record changes against, so the
+ * computing statement writes straight into assessments: no temp table, no comparison, no change rows.
+ */
+export async function insertFirstRun(
+  tx: DbSession,
+  runId: number,
+  resolved: ResolvedPack,
+  scope: Scope,
+): Promise<number> {
+  const r = await sql`
+    INSERT INTO assessments (county_code, year, person_id, run_id, pack_id, pack_hash, status, exclusion_reason, tier,
+      standard_fen, subsidy_fen, payable_fen, category, subsidy_rule, funding_source, computed_at)
+    SELECT n.county_code, ${scope.year}, n.person_id, ${runId}, ${resolved.pack.id}, ${resolved.hash}, n.status,
+      n.exclusion_reason, n.tier, n.standard_fen, n.subsidy_fen, n.payable_fen, n.category, n.subsidy_rule, n.funding_source, now()
+    FROM (${assessedRows(resolved, scope)}) n`.execute(tx.db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
 /** Fills the temp table new_assess with every person of the scope: assessed or excluded with the reason. */
-export async function computeInto(tx: DbSession, resolved: ResolvedPack, scope: Scope): Promise<void> {
+export async function computeInto(
+  tx: DbSession,
+  resolved: ResolvedPack,
+  scope: Scope,
+  trace: (step: string) => void = () => undefined,
+): Promise<void> {
   const { db } = tx;
-  const eligible = sql`
-    SELECT id AS person_id FROM persons
-    WHERE county_code LIKE ${`${scope.prefix}%`} AND status = 'active' AND NOT employee_insurance AND insured_elsewhere IS NULL`;
-  const computed = subsidyQuery(compileRules(resolved), identitiesQuery(resolved, scope), eligible);
-  // Bulk loads (COPY) leave no planner statistics until autovacuum gets round to it; without them
-  // PostgreSQL picks nested loops and a 20,000-person county takes 5 s instead of 0.1 s. Sampling is cheap.
-  await sql`ANALYZE persons`.execute(db);
-  await sql`ANALYZE person_identities`.execute(db);
+  await analyseInputs(tx);
+  trace('analyse inputs');
   await sql`DROP TABLE IF EXISTS new_assess`.execute(db);
-  await sql`
-    CREATE TEMP TABLE new_assess ON COMMIT DROP AS
-    SELECT p.county_code, p.id AS person_id,
-      CASE WHEN c.person_id IS NULL THEN 'excluded' WHEN c.undetermined THEN 'review' ELSE 'assessed' END AS status,
-      CASE WHEN c.undetermined THEN 'undetermined_subsidy'
-           WHEN c.person_id IS NOT NULL THEN NULL
-           WHEN p.status <> 'active' THEN p.status
-           WHEN p.employee_insurance THEN 'employee_insurance'
-           ELSE 'insured_elsewhere' END AS exclusion_reason,
-      CASE WHEN c.undetermined THEN NULL ELSE c.tier END AS tier,
-      CASE WHEN c.undetermined THEN 0 ELSE COALESCE(c.standard_fen, 0) END AS standard_fen,
-      CASE WHEN c.undetermined THEN 0 ELSE COALESCE(c.subsidy_fen, 0) END AS subsidy_fen,
-      CASE WHEN c.undetermined THEN 0 ELSE COALESCE(c.payable_fen, 0) END AS payable_fen,
-      CASE WHEN c.undetermined THEN NULL ELSE c.category END AS category,
-      CASE WHEN c.undetermined THEN NULL ELSE c.subsidy_rule END AS subsidy_rule,
-      CASE WHEN c.undetermined THEN NULL ELSE c.funding_source END AS funding_source
-    FROM persons p LEFT JOIN (${computed}) c ON c.person_id = p.id
-    WHERE p.county_code LIKE ${`${scope.prefix}%`}`.execute(db);
+  await sql`CREATE TEMP TABLE new_assess ON COMMIT DROP AS ${assessedRows(resolved, scope)}`.execute(db);
+  trace('compute into new_assess');
   // Temp tables are never analysed automatically, and the merge joins this one against assessments.
   await sql`ANALYZE new_assess`.execute(db);
+  trace('analyse new_assess');
 }
 
 const DIFFERS = sql`(a.status, a.exclusion_reason, a.tier, a.standard_fen, a.subsidy_fen, a.category, a.subsidy_rule, a.funding_source)
@@ -82,6 +132,7 @@ export async function mergeAssessments(
   runId: number,
   resolved: ResolvedPack,
   scope: Scope,
+  trace: (step: string) => void = () => undefined,
 ): Promise<{ inserted: number; changed: number }> {
   const { db } = tx;
   await sql`
@@ -91,7 +142,10 @@ export async function mergeAssessments(
       a.category, n.category, a.funding_source, n.funding_source
     FROM new_assess n JOIN assessments a ON a.county_code = n.county_code AND a.year = ${scope.year} AND a.person_id = n.person_id
     WHERE ${DIFFERS}`.execute(db);
-  const written = await sql<{ inserted: boolean }>`
+  trace('record changes');
+  // Counted in SQL: returning a row per person to count them cost more than the write.
+  const written = await sql<{ inserted: number; changed: number }>`
+    WITH w AS (
     INSERT INTO assessments AS a (county_code, year, person_id, run_id, pack_id, pack_hash, status, exclusion_reason, tier,
       standard_fen, subsidy_fen, payable_fen, category, subsidy_rule, funding_source, computed_at)
     SELECT n.county_code, ${scope.year}, n.person_id, ${runId}, ${resolved.pack.id}, ${resolved.hash}, n.status,
@@ -105,9 +159,13 @@ export async function mergeAssessments(
     WHERE (a.status, a.exclusion_reason, a.tier, a.standard_fen, a.subsidy_fen, a.category, a.subsidy_rule, a.funding_source)
       IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.exclusion_reason, EXCLUDED.tier, EXCLUDED.standard_fen,
         EXCLUDED.subsidy_fen, EXCLUDED.category, EXCLUDED.subsidy_rule, EXCLUDED.funding_source)
-    RETURNING (xmax = 0) AS inserted`.execute(db);
-  const inserted = written.rows.filter((r) => r.inserted).length;
-  return { inserted, changed: written.rows.length - inserted };
+    RETURNING (xmax = 0) AS inserted
+    )
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS changed FROM w`.execute(
+    db,
+  );
+  trace('upsert assessments');
+  return written.rows[0]!;
 }
 
 export interface Totals {
@@ -169,9 +227,18 @@ export async function totalsBySource(
   }));
 }
 
-export async function exclusionCounts(tx: DbSession): Promise<Record<string, number>> {
+/** Excluded people per reason, of new_assess or of the stored rows of the scope. */
+export async function exclusionCounts(
+  tx: DbSession,
+  scope: Scope,
+  source: 'stored' | 'new',
+): Promise<Record<string, number>> {
+  const from =
+    source === 'stored'
+      ? sql`assessments WHERE county_code LIKE ${`${scope.prefix}%`} AND year = ${scope.year} AND`
+      : sql`new_assess WHERE`;
   const { rows } = await sql<{ reason: string; n: number }>`
-    SELECT exclusion_reason AS reason, count(*)::int AS n FROM new_assess WHERE status <> 'assessed' GROUP BY 1 ORDER BY 1`.execute(
+    SELECT exclusion_reason AS reason, count(*)::int AS n FROM ${from} status <> 'assessed' GROUP BY 1 ORDER BY 1`.execute(
     tx.db,
   );
   return Object.fromEntries(rows.map((r) => [r.reason, r.n]));

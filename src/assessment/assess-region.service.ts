@@ -5,11 +5,15 @@
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { tracer } from '../db/trace.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { type PackRegistry, type ResolvedPack, regionPrefix } from '../policy/pack-loader.js';
 import {
+  analyseInputs,
   computeInto,
   exclusionCounts,
+  hasStoredRows,
+  insertFirstRun,
   mergeAssessments,
   type Scope,
   type SourceTotal,
@@ -93,6 +97,7 @@ export async function assessRegion(
   opts: AssessRegionOptions,
 ): Promise<AssessRegionResult> {
   const { resolved, scope } = resolveScope(packs, opts.region, opts.year, opts.asOf);
+  const trace = tracer('assess-region');
   return db.transaction(async (tx) => {
     const { id: runId } = await tx.db
       .insertInto('assessment_runs')
@@ -106,11 +111,24 @@ export async function assessRegion(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await computeInto(tx, resolved, scope);
-    const exclusions = await exclusionCounts(tx);
-    const { inserted, changed } = await mergeAssessments(tx, runId, resolved, scope);
+    let inserted: number;
+    let changed = 0;
+    let exclusions: Record<string, number>;
+    if (await hasStoredRows(tx, scope)) {
+      await computeInto(tx, resolved, scope, trace);
+      exclusions = await exclusionCounts(tx, scope, 'new');
+      ({ inserted, changed } = await mergeAssessments(tx, runId, resolved, scope, trace));
+    } else {
+      await analyseInputs(tx);
+      trace('analyse inputs');
+      inserted = await insertFirstRun(tx, runId, resolved, scope);
+      trace('first run: compute and insert');
+      exclusions = await exclusionCounts(tx, scope, 'stored');
+    }
+    trace('exclusion counts');
     const t = await totals(tx, scope, 'stored');
     const bySource = await totalsBySource(tx, scope, 'stored');
+    trace('totals');
     await tx.db
       .updateTable('assessment_runs')
       .set({
@@ -134,6 +152,9 @@ export async function assessRegion(
       countyCode: opts.region.slice(0, 6),
       after: { region: opts.region, year: opts.year, pack: resolved.pack.id, inserted, changed, ...t },
     });
+    const refundDue = await refundsDue(tx, runId);
+    const changes = await changesOf(tx, runId, 200);
+    trace('refunds due and changes');
     return {
       runId,
       pack: { id: resolved.pack.id, hash: resolved.hash },
@@ -143,8 +164,8 @@ export async function assessRegion(
       exclusions,
       inserted,
       changed,
-      refundDue: await refundsDue(tx, runId),
-      changes: await changesOf(tx, runId, 200),
+      refundDue,
+      changes,
     };
   });
 }

@@ -7,7 +7,7 @@ import type { CompiledRules } from './rule-rows.js';
 /**
  * @param identities a query with columns person_id, identity_id, category, grade, kind, formerly_poor,
  *   risk_eliminated: the identities that count for the assessment (valid, in time, in the hukou place).
- * @param people a query with column person_id: everyone to assess.
+ * @param people a query with column person_id: everyone to assess; its other columns are passed through.
  * Returns rows: person_id, tier, standard_fen, subsidy_fen, payable_fen, category, subsidy_rule, funding_source,
  *   undetermined (a subsidy without an amount applies and the determined ones leave something to pay:
  *   the one-person engine answers NOT_COVERED for exactly these people).
@@ -72,7 +72,7 @@ export function subsidyQuery(
       FROM eligible e JOIN rule_rows r ON r.ord = e.ord
       ORDER BY e.person_id, r.amount_fen DESC, r.ord
     )
-    SELECT p.person_id,
+    SELECT p.*,
       COALESCE(b.tier, ${compiled.defaultTier}::text) AS tier,
       COALESCE(b.tier_fen, ${compiled.defaultTierFen}::int) AS standard_fen,
       COALESCE(LEAST(b.amount_fen, b.tier_fen), 0) AS subsidy_fen,

@@ -7,7 +7,7 @@
 // inflated once with a byte budget; the first problem is reported in Chinese.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 
 export type XlsxProblem =
   | { code: 'not_zip' | 'corrupt' | 'not_workbook' | 'zip64'; message: string }
@@ -23,6 +23,7 @@ interface Entry {
   name: string;
   method: number;
   flags: number;
+  crc: number;
   compressedSize: number;
   size: number;
   localOffset: number;
@@ -80,6 +81,7 @@ export async function checkXlsx(path: string, budget?: number): Promise<void> {
       entries.push({
         flags: cd.readUInt16LE(p + 8),
         method: cd.readUInt16LE(p + 10),
+        crc: cd.readUInt32LE(p + 16),
         compressedSize: cd.readUInt32LE(p + 20),
         size: cd.readUInt32LE(p + 24),
         localOffset: cd.readUInt32LE(p + 42),
@@ -136,13 +138,17 @@ export async function checkXlsx(path: string, budget?: number): Promise<void> {
       const stream = e.method === 8 ? input.pipe(createInflateRaw()) : input;
       input.on('error', (err) => stream.destroy(err));
       let inflated = 0;
+      let crc = 0;
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           inflated += chunk.length;
           total += chunk.length;
           if (inflated > e.size) fail('corrupt', `文件已损坏：“${e.name}”解压后比目录记载的大`);
           if (total > limit) tooLarge();
+          crc = crc32(chunk, crc);
         }
+        // A changed byte can still inflate; the checksum says whether the text is what was saved.
+        if (inflated !== e.size || crc !== e.crc) fail('corrupt', `文件已损坏：“${e.name}”的校验和不符`);
       } catch (err) {
         if (err instanceof XlsxGuardError) throw err;
         fail('corrupt', `文件已损坏：“${e.name}”无法解压`);

@@ -28,6 +28,7 @@ import { registerPersonRoutes } from '../registry/person.routes.js';
 import { registerRegionRoutes } from '../registry/regions.routes.js';
 import { registerRegistryRoutes } from '../registry/registry.routes.js';
 import { registerReportRoutes } from '../reports/report.routes.js';
+import { rejectNulCharacters } from './control-characters.js';
 import { errorHandler, HttpError, notFoundHandler } from './errors.js';
 import { registerUploads, type UploadOptions } from './uploads.js';
 import { DEFAULT_WEB_ROOT, hasWebAssets, registerWebAssets } from './web-assets.js';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', rejectNulCharacters);
   // gzip/brotli as the client accepts, for text answers above 1 KB: JSON lists, CSV downloads, the
   // HTML bulletin and leaflet, and the web bundle's JS/CSS. XLSX and images are compressed already.
   await app.register(compress, {

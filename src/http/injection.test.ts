@@ -1,0 +1,302 @@
+// SQL injection and hostile strings in every free-text field: for every registered /api route, each
+// string field of its querystring and JSON body that takes free text (no enum, pattern or format)
+// and each string path parameter is sent, one at a time, each of the strings below — by an
+// administrator and by a village worker where the route is theirs. Never a 500, never another
+// village's data in a village worker's answer, and every table intact afterwards. Then bodies over
+// the limit and arrays where one value is expected.
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { allowedRoles } from '../auth/roles.js';
+import { addUser } from '../auth/user.service.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import { shippedPacks } from '../policy/pack-loader.js';
+import {
+  type AccessFixture,
+  COUNTY,
+  HOUSEHOLD,
+  PERSON,
+  seedAccessFixture,
+  T1,
+  V1,
+} from '../test-support/access-fixture.js';
+import { createPgliteTestDatabase } from '../test-support/db.js';
+import { apiRoutes, type RegisteredRoute } from '../test-support/route-collector.js';
+import { buildApp } from './app.js';
+
+vi.mock('fastify', async (original) =>
+  (await import('../test-support/route-collector.js')).collectingFastify(await original()),
+);
+
+const HOSTILE = [
+  "' OR 1=1 --",
+  "'; DROP TABLE persons; --",
+  "1' UNION SELECT doc_no, name FROM persons --",
+  '%',
+  '_',
+  '\\',
+  'a\u0000b',
+  '$1',
+  '\u202e😀',
+];
+const LONG_QUERY = '长'.repeat(4000);
+const LONG_BODY = 'x'.repeat(200_000);
+
+/** Routes that end the tester's own session or take an uploaded file rather than JSON. */
+const SKIP = [
+  /^\/api\/auth\//,
+  /^\/api\/imports\//,
+  /^\/api\/reconciliations$/,
+  /^\/api\/docs/,
+  /^\/api\/openapi/,
+];
+
+interface Prop {
+  type?: string | string[];
+  enum?: unknown[];
+  pattern?: string;
+  format?: string;
+  minimum?: number;
+  minItems?: number;
+  items?: Prop;
+}
+interface ObjectSchema {
+  type?: string;
+  properties?: Record<string, Prop>;
+  required?: string[];
+}
+
+let app: FastifyInstance;
+let db: DatabaseHandle;
+let fx: AccessFixture;
+
+beforeAll(async () => {
+  db = await createPgliteTestDatabase();
+  app = await buildApp({ packs: shippedPacks(), db, auth: { secureCookies: false }, webRoot: false });
+  fx = await seedAccessFixture(app, db);
+  await addUser(
+    db,
+    { username: 'victim', displayName: 'victim', role: 'village', scopeCode: V1, password: 'canbao2025' },
+    'test',
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+const freeText = (p: Prop) =>
+  (p.type === 'string' || (Array.isArray(p.type) && p.type.includes('string'))) &&
+  !p.enum &&
+  !p.pattern &&
+  !p.format;
+
+/** A plausible value for a field, so the request reaches the handler where it can. */
+function plausible(name: string, p: Prop, scope: string): unknown {
+  if (p.enum) return p.enum[0];
+  const type = Array.isArray(p.type) ? p.type[0] : p.type;
+  if (type === 'integer' || type === 'number') {
+    if (/year/i.test(name)) return 2025;
+    if (/fen/i.test(name)) return 40000;
+    return Math.max(p.minimum ?? 1, 1);
+  }
+  if (type === 'boolean') return false;
+  if (type === 'array')
+    return Array.from({ length: p.minItems ?? 0 }, () => plausible(name, p.items ?? {}, scope));
+  if (p.format === 'date' || /On$|^asOf$|date/i.test(name)) return '2024-10-10';
+  if (/docNo|^id$/.test(name)) return PERSON.v1;
+  if (p.pattern) {
+    for (const candidate of [scope, COUNTY, T1, V1])
+      if (new RegExp(p.pattern).test(candidate)) return candidate;
+  }
+  if (/region|county/.test(name)) return scope;
+  return 'test';
+}
+
+function fillParams(url: string, override?: { name: string; value: string }): string {
+  return url.replace(/:(\w+)/g, (_, name: string) => {
+    if (override?.name === name) return encodeURIComponent(override.value);
+    if (url.startsWith('/api/persons/') || url.includes('explain')) return PERSON.v1;
+    if (name === 'key') return HOUSEHOLD.v1;
+    if (name === 'code') return url.startsWith('/api/agents') ? fx.agentCode : V1;
+    if (name === 'county') return COUNTY;
+    if (name === 'year') return '2025';
+    // Not a tester: resetting its password must not end the village worker's session.
+    if (name === 'username') return 'victim';
+    if (url.startsWith('/api/payments/')) return String(fx.paymentIds.v1);
+    if (url.startsWith('/api/refunds/')) return String(fx.refundIds.v1);
+    if (url.startsWith('/api/reconciliations/')) return String(fx.runIds.own);
+    if (url.startsWith('/api/differences/')) return String(fx.differenceIds.own);
+    if (url.startsWith('/api/policy/')) return shippedPacks().all()[0]!.pack.id;
+    return '1';
+  });
+}
+
+interface Case {
+  route: RegisteredRoute;
+  where: 'querystring' | 'body' | 'params';
+  field: string;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const route of apiRoutes()) {
+    if (route.method === 'HEAD' || SKIP.some((p) => p.test(route.url))) continue;
+    const schema = (route.schema ?? {}) as Record<string, ObjectSchema | undefined>;
+    for (const where of ['querystring', 'body'] as const)
+      for (const [field, p] of Object.entries(schema[where]?.properties ?? {}))
+        if (freeText(p)) out.push({ route, where, field });
+    for (const [, name] of route.url.matchAll(/:(\w+)/g)) {
+      const p = schema.params?.properties?.[name!];
+      if (!p || freeText(p)) out.push({ route, where: 'params', field: name! });
+    }
+  }
+  return out;
+}
+
+function request(c: Case, value: string, scope: string, cookie: string) {
+  const schema = (c.route.schema ?? {}) as Record<string, ObjectSchema | undefined>;
+  const fill = (s: ObjectSchema | undefined) =>
+    Object.fromEntries(
+      Object.entries(s?.properties ?? {})
+        .filter(([name]) => s?.required?.includes(name))
+        .map(([name, p]) => [name, plausible(name, p, scope)]),
+    );
+  const query = fill(schema.querystring);
+  const body = fill(schema.body);
+  if (c.where === 'querystring') query[c.field] = value;
+  if (c.where === 'body') body[c.field] = value;
+  const url = fillParams(c.route.url, c.where === 'params' ? { name: c.field, value } : undefined);
+  return app.inject({
+    method: c.route.method as 'GET',
+    url,
+    query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+    headers: { cookie },
+    ...(c.route.method === 'POST' ? { payload: body } : {}),
+  });
+}
+
+async function tables(): Promise<string> {
+  const r = await sql<{ t: string }>`SELECT string_agg(tablename, ',' ORDER BY tablename) AS t
+    FROM pg_tables WHERE schemaname = 'public'`.execute(db.db);
+  return r.rows[0]!.t;
+}
+
+describe('hostile strings in every free-text field', () => {
+  it('never answer 500, never show a village worker another village, and leave every table intact', async () => {
+    const before = await tables();
+    const all = cases();
+    // Free-text fields of today's routes: search q, names, reasons, notes, receipt numbers, batches,
+    // usernames, ID numbers and household keys in paths … (a lower bound, so new ones only add).
+    expect(all.length).toBeGreaterThan(40);
+    let sent = 0;
+    const failures: string[] = [];
+    for (const c of all) {
+      for (const [user, scope] of [
+        ['admin', COUNTY],
+        ['village', V1],
+      ] as const) {
+        if (!allowedRoles(c.route.method, c.route.url).includes(user === 'admin' ? 'admin' : 'village'))
+          continue;
+        const long = c.where === 'body' ? LONG_BODY : LONG_QUERY;
+        for (const value of [...HOSTILE, long]) {
+          const r = await request(c, value, scope, fx.cookies[user]!);
+          sent++;
+          const what = `${user} ${c.route.method} ${c.route.url} ${c.where}.${c.field}=${JSON.stringify(value.slice(0, 40))}`;
+          // Both testers are signed in and allowed: a 401 or 403 FORBIDDEN would make the case vacuous.
+          if (r.statusCode === 401 || r.json().error?.code === 'FORBIDDEN')
+            failures.push(`${what}: ${r.body}`);
+          if (r.statusCode >= 500) failures.push(`${what}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+          if (user === 'village')
+            for (const other of ['v2村民', 'v3村民', 'other村民', PERSON.v2, PERSON.v3, PERSON.other])
+              if (r.body.includes(other)) failures.push(`${what}: shows ${other}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(500);
+    expect(await tables()).toBe(before);
+    const persons = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(db.db);
+    expect(persons.rows[0]!.n).toBe(4);
+  }, 120_000);
+
+  it('a hostile username or password at login is a plain refusal', async () => {
+    let i = 0;
+    for (const value of [...HOSTILE, LONG_QUERY])
+      for (const payload of [
+        { username: value, password: 'x' },
+        { username: 'leader', password: value },
+      ]) {
+        const r = await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload,
+          remoteAddress: `10.9.${Math.floor(i / 200)}.${i++ % 200}`,
+        });
+        // Wrong passwords for a real account lock it after five: 403 locked is the plain refusal then.
+        const plain = r.statusCode === 400 || r.statusCode === 401 || r.json().error.code === 'locked';
+        expect(plain, `${JSON.stringify(payload).slice(0, 60)}: ${r.body}`).toBe(true);
+        expect(r.headers['set-cookie']).toBeUndefined();
+      }
+    const users = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(db.db);
+    expect(users.rows[0]!.n).toBe(9);
+  });
+});
+
+describe('oversized and misshapen bodies', () => {
+  const post = (url: string, payload: string | object, cookie = fx.cookies.admin!) =>
+    app.inject({ method: 'POST', url, payload, headers: { cookie, 'content-type': 'application/json' } });
+
+  it('a JSON body over the limit is refused with 413 in Chinese, and unread without a session', async () => {
+    const huge = JSON.stringify({ docNo: PERSON.v1, note: 'x'.repeat(11 * 1024 * 1024) });
+    const r = await post('/api/payments', huge);
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error.message).toBe('请求内容过大');
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/api/payments',
+      payload: huge,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('an array of 10,000 where one value is expected is a 400, not a crash', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => `${PERSON.v1}${i}`);
+    for (const [url, body] of [
+      [
+        '/api/payments',
+        { docNo: many, year: 2025, amountFen: 40000, paidOn: '2024-10-10', channel: 'cash', externalNo: 'A' },
+      ],
+      ['/api/refunds', { docNo: PERSON.v1, year: 2024, reason: many }],
+      ['/api/events', { docNo: many, type: 'death', occurredOn: '2024-10-01' }],
+      ['/api/assessments/what-if', { region: COUNTY, year: 2025, set: many }],
+      ['/api/assess', Array.from({ length: 10_001 }, () => ({}))],
+      ['/api/payments', many],
+    ] as const) {
+      const r = await post(url, body);
+      expect(r.statusCode, `${url}: ${r.body.slice(0, 200)}`).toBe(400);
+      expect(r.json().error.message).toMatch(/^请求内容不符合要求/);
+    }
+    const repeated = `/api/payments?${many.map((d) => `docNo=${d}`).join('&')}`;
+    const q = await app.inject({ method: 'GET', url: repeated, headers: { cookie: fx.cookies.village! } });
+    expect(q.statusCode).toBe(400);
+  });
+
+  it('deep nesting, a poisoned prototype and broken JSON are refused plainly', async () => {
+    const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    for (const body of [
+      deep,
+      `{"docNo":"${PERSON.v1}","__proto__":{"admin":true}}`,
+      `{"docNo":"${PERSON.v1}","constructor":{"prototype":{"admin":true}}}`,
+      '{"docNo": "',
+      '\u0000',
+      '[]',
+      'null',
+    ]) {
+      const r = await post('/api/payments', body);
+      expect(r.statusCode, `${body.slice(0, 40)}: ${r.body.slice(0, 200)}`).toBe(400);
+    }
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+});

@@ -2,6 +2,7 @@
 // classification of every tax row, assessment and local payment of the region-year into a temp
 // table, and the merge of its findings into the differences that earlier runs left open.
 import { type Kysely, sql } from 'kysely';
+import { analyseIfStale } from '../db/analyse.js';
 import type { DbSession } from '../db/connection.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the reconciliation tables are not in the shared schema type
@@ -153,7 +154,7 @@ export async function storeTaxRows(
   trace: (step: string) => void = () => undefined,
 ): Promise<number> {
   const stage = sql.table(stageTable(importRunId));
-  await sql`ANALYZE persons`.execute(db);
+  await analyseIfStale(db, ['persons']);
   // The person by ID number, joined set-based (a lookup per row is a nested loop over the file).
   const ins = await sql`
     INSERT INTO tax_payments (receipt_no, import_run_id, row_no, doc_no, name, year, amount_fen, paid_on,
@@ -173,13 +174,15 @@ export async function storeTaxRows(
     db,
   );
   trace('tax rows of people registered since');
-  await sql`ANALYZE tax_payments`.execute(db);
+  await analyseIfStale(db, ['tax_payments']);
   return Number(ins.numAffectedRows ?? 0n);
 }
 
 /**
- * Classify the region-year into the temp table recon_found: one row per tax row (matched or a
- * difference), per assessed person who paid nothing, and per local payment the tax data lacks.
+ * Classify the region-year in one statement: every tax row (matched or a difference), every
+ * assessed person who paid nothing, every local payment the tax data lacks. The differences go to
+ * the temp table recon_found (for the merge), the counts and sums per class and township straight
+ * into reconciliation_totals for the run: matched rows, the bulk, are never written row by row.
  *
  * The tax rows considered: the year's rows collected for a county of the region, or paid by a
  * person of the region, or brought in by an earlier reconciliation of this region. A person's
@@ -189,6 +192,7 @@ export async function storeTaxRows(
 export async function classify(
   tx: DbSession,
   scope: Scope,
+  runId: number,
   trace: (step: string) => void = () => undefined,
 ): Promise<void> {
   const { db } = tx;
@@ -196,11 +200,9 @@ export async function classify(
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   // Assessments and payments are often just bulk-written (assess-region, COPY) with no planner
   // statistics yet; without them PostgreSQL picks nested loops for the anti-joins below (a 10,000-
-  // person region took 21 s instead of a fraction of one). Sampling is cheap.
-  await sql`ANALYZE assessments`.execute(db);
-  await sql`ANALYZE payments`.execute(db);
+  // person region took 21 s instead of a fraction of one).
+  await analyseIfStale(db, ['assessments', 'payments']);
   await sql`DROP TABLE IF EXISTS recon_local`.execute(db);
-  await sql`DROP TABLE IF EXISTS recon_tax`.execute(db);
   await sql`DROP TABLE IF EXISTS recon_found`.execute(db);
   // Local payments, one per person-year (the first): those made from tax rows by `reconcile
   // refunds` are the tax data itself and do not count as local.
@@ -215,26 +217,24 @@ export async function classify(
   await sql`ANALYZE recon_local`.execute(db);
   trace('local payments');
   await sql`
-    CREATE TEMP TABLE recon_tax ON COMMIT DROP AS
-    SELECT t.id AS tax_id, t.receipt_no, t.doc_no, t.name, t.amount_fen, t.county_code AS row_county,
-      p.id AS person_id, p.county_code AS person_county, p.residence_village,
-      a.status AS a_status, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen
-    FROM tax_payments t
-    LEFT JOIN persons p ON p.id = t.person_id
-    LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
-    LEFT JOIN recon_local l ON l.person_id = t.person_id
-    WHERE t.year = ${scope.year}
-      AND (t.county_code LIKE ${like} OR p.county_code LIKE ${like}
-        OR t.import_run_id IN (SELECT import_run_id FROM reconciliation_runs WHERE region = ${scope.region} AND year = ${scope.year}))`.execute(
-    db,
-  );
-  await sql`ANALYZE recon_tax`.execute(db);
-  trace('tax rows of the region-year');
+    CREATE TEMP TABLE recon_found (
+      class text NOT NULL, county_code char(6), village_code varchar(12), person_id bigint, doc_no text, name text,
+      tax_payment_id bigint, payment_id bigint, receipt_no text, payable_fen integer, tax_fen integer,
+      local_fen integer, amount_fen integer, diff_key text
+    ) ON COMMIT DROP`.execute(db);
   await sql`
-    CREATE TEMP TABLE recon_found ON COMMIT DROP AS
-    -- diff_key is what makes a later run's finding the same difference: the receipt (or person, or
-    -- local payment) and the amount, so a corrected amount is a new difference and the old one settles.
-    WITH pre AS (
+    WITH tax AS (
+      SELECT t.id AS tax_id, t.receipt_no, t.doc_no, t.name, t.amount_fen, t.county_code AS row_county,
+        p.id AS person_id, p.county_code AS person_county, p.residence_village,
+        a.status AS a_status, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen
+      FROM tax_payments t
+      LEFT JOIN persons p ON p.id = t.person_id
+      LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
+      LEFT JOIN recon_local l ON l.person_id = t.person_id
+      WHERE t.year = ${scope.year}
+        AND (t.county_code LIKE ${like} OR p.county_code LIKE ${like}
+          OR t.import_run_id IN (SELECT import_run_id FROM reconciliation_runs WHERE region = ${scope.region} AND year = ${scope.year}))
+    ), pre AS (
       SELECT w.*,
         CASE WHEN w.row_county IS NOT NULL AND w.row_county NOT LIKE ${like} THEN 'other_region'
              WHEN w.person_id IS NULL THEN 'paid_not_registered'
@@ -242,7 +242,7 @@ export async function classify(
              WHEN w.a_status IS DISTINCT FROM 'assessed' THEN 'paid_not_assessed'
         END AS pre_class,
         coalesce(w.local_fen, w.payable_fen) AS expected_fen
-      FROM recon_tax w
+      FROM tax w
     ), ranked AS (
       -- Of several rows for one person-year, the one that matches is the payment; the rest are duplicates.
       SELECT pre.*, CASE WHEN pre_class IS NULL THEN row_number() OVER (
@@ -257,36 +257,39 @@ export async function classify(
           WHEN amount_fen < expected_fen THEN 'amount_under'
           ELSE 'matched' END AS class
       FROM ranked
+    ), found AS (
+      -- diff_key is what makes a later run's finding the same difference: the receipt (or person, or
+      -- local payment) and the amount, so a corrected amount is a new difference and the old one settles.
+      SELECT class, coalesce(person_county, row_county) AS county_code, residence_village AS village_code,
+        person_id, doc_no, name, tax_id AS tax_payment_id, local_id AS payment_id, receipt_no,
+        payable_fen, amount_fen AS tax_fen, local_fen,
+        CASE class WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
+          WHEN 'matched' THEN 0 ELSE amount_fen END AS amount_fen,
+        CASE WHEN class <> 'matched' THEN class || ':r' || receipt_no || ':' || CASE class
+          WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
+          ELSE amount_fen END END AS diff_key
+      FROM classed
+      UNION ALL
+      SELECT 'unpaid', a.county_code, p.residence_village, a.person_id, p.doc_no, p.name, NULL, NULL, NULL,
+        a.payable_fen, NULL, NULL, a.payable_fen, 'unpaid:p' || a.person_id || ':' || a.payable_fen
+      FROM assessments a JOIN persons p ON p.id = a.person_id
+      WHERE a.county_code LIKE ${like} AND a.year = ${scope.year} AND a.status = 'assessed' AND a.payable_fen > 0
+        AND NOT EXISTS (SELECT 1 FROM tax w WHERE w.person_id = a.person_id)
+        AND NOT EXISTS (SELECT 1 FROM recon_local l WHERE l.person_id = a.person_id)
+      UNION ALL
+      SELECT 'local_only', p.county_code, p.residence_village, l.person_id, p.doc_no, p.name, NULL, l.payment_id, NULL,
+        a.payable_fen, NULL, l.amount_fen, l.amount_fen, 'local_only:l' || l.payment_id || ':' || l.amount_fen
+      FROM recon_local l JOIN persons p ON p.id = l.person_id
+      LEFT JOIN assessments a ON a.person_id = l.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
+      WHERE NOT EXISTS (SELECT 1 FROM tax w WHERE w.person_id = l.person_id)
+    ), differences AS (
+      INSERT INTO recon_found SELECT * FROM found WHERE class <> 'matched'
     )
-    SELECT class, coalesce(person_county, row_county) AS county_code, residence_village AS village_code,
-      person_id, doc_no, name, tax_id AS tax_payment_id, local_id AS payment_id, receipt_no,
-      payable_fen, amount_fen AS tax_fen, local_fen,
-      CASE class WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
-        WHEN 'matched' THEN 0 ELSE amount_fen END AS amount_fen,
-      CASE WHEN class <> 'matched' THEN class || ':r' || receipt_no || ':' || CASE class
-        WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
-        ELSE amount_fen END END AS diff_key
-    FROM classed`.execute(db);
-  trace('classify tax rows');
-  await sql`
-    INSERT INTO recon_found (class, county_code, village_code, person_id, doc_no, name, tax_payment_id, payment_id,
-      receipt_no, payable_fen, tax_fen, local_fen, amount_fen, diff_key)
-    SELECT 'unpaid', a.county_code, p.residence_village, a.person_id, p.doc_no, p.name, NULL, NULL, NULL,
-      a.payable_fen, NULL, NULL, a.payable_fen, 'unpaid:p' || a.person_id || ':' || a.payable_fen
-    FROM assessments a JOIN persons p ON p.id = a.person_id
-    WHERE a.county_code LIKE ${like} AND a.year = ${scope.year} AND a.status = 'assessed' AND a.payable_fen > 0
-      AND NOT EXISTS (SELECT 1 FROM recon_tax w WHERE w.person_id = a.person_id)
-      AND NOT EXISTS (SELECT 1 FROM recon_local l WHERE l.person_id = a.person_id)`.execute(db);
-  trace('unpaid');
-  await sql`
-    INSERT INTO recon_found (class, county_code, village_code, person_id, doc_no, name, tax_payment_id, payment_id,
-      receipt_no, payable_fen, tax_fen, local_fen, amount_fen, diff_key)
-    SELECT 'local_only', p.county_code, p.residence_village, l.person_id, p.doc_no, p.name, NULL, l.payment_id, NULL,
-      a.payable_fen, NULL, l.amount_fen, l.amount_fen, 'local_only:l' || l.payment_id || ':' || l.amount_fen
-    FROM recon_local l JOIN persons p ON p.id = l.person_id
-    LEFT JOIN assessments a ON a.person_id = l.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
-    WHERE NOT EXISTS (SELECT 1 FROM recon_tax w WHERE w.person_id = l.person_id)`.execute(db);
-  trace('local only');
+    INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
+    SELECT ${runId}, class, coalesce(left(village_code, 9), ''), count(*)::int, coalesce(sum(tax_fen), 0),
+      coalesce(sum(local_fen), 0), coalesce(sum(payable_fen), 0), coalesce(sum(amount_fen), 0)
+    FROM found GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
+  trace('classify, count per class and township');
   await sql`ANALYZE recon_found`.execute(db);
 }
 
@@ -345,16 +348,11 @@ export async function mergeDifferences(db: Db, scope: Scope, runId: number): Pro
   };
 }
 
-/** The run's totals per class and township; returns the run-level sums. */
-export async function storeTotals(
+/** The run-level sums of the totals classify stored per class and township. */
+export async function runTotals(
   db: Db,
   runId: number,
 ): Promise<{ matched: number; taxFen: number; refundDueFen: number; owedFen: number }> {
-  await sql`
-    INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
-    SELECT ${runId}, class, coalesce(left(village_code, 9), ''), count(*)::int, coalesce(sum(tax_fen), 0),
-      coalesce(sum(local_fen), 0), coalesce(sum(payable_fen), 0), coalesce(sum(amount_fen), 0)
-    FROM recon_found GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
   const r = await sql<{ matched: number; tax: string; refund: string; owed: string }>`
     SELECT coalesce(sum(count) FILTER (WHERE class = 'matched'), 0)::int AS matched,
       coalesce(sum(tax_fen), 0)::bigint AS tax,

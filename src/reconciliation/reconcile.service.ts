@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
+import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
@@ -27,10 +28,10 @@ import {
   findRunByFile,
   finishReconRun,
   mergeDifferences,
+  runTotals,
   type Scope,
   stageTable,
   storeTaxRows,
-  storeTotals,
   TAX_STAGE_COLUMNS,
 } from './reconcile.repository.js';
 import { getRun } from './runs.repository.js';
@@ -75,17 +76,6 @@ function issueLine(runId: number, i: RowIssue): string {
   return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
-/** CANBAO_TRACE=1 prints how long each step took, to stderr. */
-function tracer(): (step: string) => void {
-  if (process.env.CANBAO_TRACE !== '1') return () => undefined;
-  let last = performance.now();
-  return (step) => {
-    const now = performance.now();
-    process.stderr.write(`[reconcile] ${step}: ${Math.round(now - last)} ms\n`);
-    last = now;
-  };
-}
-
 export function reconcileScope(region: string, year: number): Scope {
   if (!/^\d{6}$/.test(region))
     throw new OutcomeError([
@@ -114,7 +104,7 @@ export async function reconcile(
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
   const scope = reconcileScope(options.region, options.year);
-  const trace = tracer();
+  const trace = tracer('reconcile');
   const asOf = options.asOf ?? todayInChina();
   const fileName = basename(file);
   const digest = await sha256File(file);
@@ -183,10 +173,10 @@ export async function reconcile(
         households_updated: 0,
       });
 
-      await classify(tx, scope, trace);
+      await classify(tx, scope, runId, trace);
       const merge = await mergeDifferences(tx.db, scope, runId);
       trace('merge differences');
-      const totals = await storeTotals(tx.db, runId);
+      const totals = await runTotals(tx.db, runId);
       trace('totals');
       const counts = { rowsRead, rejected, newRows, knownRows: known, merge, ...totals };
       await finishReconRun(tx.db, runId, counts);

@@ -15,6 +15,7 @@ import * as m020 from './020_users.js';
 import * as m021 from './021_jobs.js';
 import * as m022 from './022_person_search.js';
 import * as m023 from './023_person_detail_function.js';
+import * as m024 from './024_tax_payment_indexes.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   { id: '021_jobs', ...m021 },
   { id: '022_person_search', ...m022 },
   { id: '023_person_detail_function', ...m023 },
+  { id: '024_tax_payment_indexes', ...m024 },
 ];

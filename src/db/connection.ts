@@ -225,6 +225,16 @@ function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   pool.on('error', (err) => {
     if (process.env.CANBAO_DEBUG) process.stderr.write(`数据库空闲连接断开：${err.message}\n`);
   });
+  // The pool listens only while a connection is idle. One checked out — by a transaction between its
+  // statements, or by Kysely — that the server cuts (pg_ctl restart: FATAL 57P01) emits 'error' with
+  // nobody listening, and Node ends the process (found by src/reliability/pg-restart.test.ts). Listen
+  // for the connection's whole life: the client is marked unusable, its next query fails (answered as
+  // 503 DATABASE_UNAVAILABLE), and the pool drops it on release and opens a new one.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (process.env.CANBAO_DEBUG) process.stderr.write(`数据库连接断开：${err.message}\n`);
+    });
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return {
     db,

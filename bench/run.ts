@@ -6,6 +6,7 @@ import { assessOne } from './workloads/assess-one.js';
 import { benchAssessRegion } from './workloads/assess-region.js';
 import { benchCoverage } from './workloads/coverage.js';
 import { benchHttp } from './workloads/http.js';
+import { benchImportMemory } from './workloads/import-memory.js';
 import { benchImports } from './workloads/imports.js';
 import { benchReconcile } from './workloads/reconcile.js';
 
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     persons: { type: 'string', default: '1000000' },
     db: { type: 'string', default: 'pglite,server' },
     only: { type: 'string' },
+    /** Size of the generated roster for import-memory, e.g. 5G, 500M (default 5G). */
+    'import-bytes': { type: 'string', default: '5G' },
   },
 });
 const ctx: BenchContext = {
@@ -41,6 +44,16 @@ if (wanted('imports')) {
   for (const kind of ctx.databases as BenchDatabaseKind[]) {
     ctx.log(`▶ imports (${kind})`);
     results.push(...(await benchImports(kind, ctx.persons, ctx.log)));
+  }
+}
+if (values.only?.split(',').includes('import-memory')) {
+  // Only when named: a 5 GB import takes a long time.
+  const m = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(values['import-bytes']!);
+  if (!m) throw new Error(`--import-bytes 应为如 5G、500M 的大小：${values['import-bytes']}`);
+  const bytes = Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+  for (const kind of ctx.databases as BenchDatabaseKind[]) {
+    ctx.log(`▶ import-memory (${kind})`);
+    results.push(...(await benchImportMemory(kind, bytes, ctx.log)));
   }
 }
 for (const kind of ctx.databases as BenchDatabaseKind[]) {

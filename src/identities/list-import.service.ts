@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
+import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/index.js';
 import { addDays } from '../policy/dates.js';
@@ -73,6 +74,7 @@ export async function importDepartmentList(
   db: DatabaseHandle,
   opts: ListImportOptions,
 ): Promise<ListImportResult> {
+  const trace = tracer('list');
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   const sha = await sha256File(opts.file);
   const prior = await db.db
@@ -82,6 +84,7 @@ export async function importDepartmentList(
     .where('department', '=', opts.department)
     .where('file_sha256', '=', sha)
     .executeTakeFirst();
+  trace('hash and prior list');
   if (prior) {
     return {
       listId: prior.id,
@@ -146,9 +149,15 @@ export async function importDepartmentList(
     }
   }
 
+  trace('read and check rows');
   try {
     return await db.transaction(async (tx) => {
-      const result = await applyList(tx, opts, { asOf, sha, kind, kindDetected, rowsRead, good, issues });
+      const result = await applyList(
+        tx,
+        opts,
+        { asOf, sha, kind, kindDetected, rowsRead, good, issues },
+        trace,
+      );
       if (opts.allOrNothing && result.rejected > 0) throw new RollbackForAllOrNothing(result);
       return result;
     });
@@ -180,7 +189,12 @@ interface Prepared {
   issues: RowIssue[];
 }
 
-async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): Promise<ListImportResult> {
+async function applyList(
+  tx: DbSession,
+  opts: ListImportOptions,
+  p: Prepared,
+  trace: (step: string) => void,
+): Promise<ListImportResult> {
   const { db } = tx;
   const { id: listId } = await db
     .insertInto('department_lists')
@@ -210,6 +224,7 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
     },
   });
 
+  trace('list and audit rows');
   await sql`
     CREATE TEMP TABLE list_stage (
       row_number integer, doc_no text, name text, category text, grade smallint, kind text,
@@ -218,15 +233,21 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
     ) ON COMMIT DROP`.execute(db);
   await tx.copyFrom('list_stage', STAGE_COLUMNS, stageCsv(p.good));
   // Temp tables get no statistics by themselves; the joins below need them to avoid nested loops.
+  trace('stage and COPY');
   await sql`ANALYZE list_stage`.execute(db);
+  trace('analyze');
+  // One index probe per row: a join would read all of persons for every county's list.
   await sql`
-    UPDATE list_stage s SET person_id = p.id, person_name = p.name
-    FROM persons p WHERE p.doc_no = s.doc_no AND p.county_code = ${opts.county}`.execute(db);
+    UPDATE list_stage s SET (person_id, person_name) = (
+      SELECT p.id, p.name FROM persons p WHERE p.doc_no = s.doc_no AND p.county_code = ${opts.county} LIMIT 1
+    )`.execute(db);
+  trace('persons found');
 
   // Person-level rejections: not in this county's registry, or the name does not match it.
   const unknown = await sql<{ row_number: number; doc_no: string; name: string; person_name: string | null }>`
     DELETE FROM list_stage WHERE person_id IS NULL OR person_name <> name
     RETURNING row_number, doc_no, name, person_name`.execute(db);
+  trace('unknown persons');
   const personIssues: RowIssue[] = unknown.rows.map((r) =>
     r.person_name === null
       ? {
@@ -260,6 +281,7 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
     DELETE FROM list_stage s WHERE s.change = 'remove'
       AND NOT EXISTS (SELECT 1 FROM (${open}) o WHERE o.person_id = s.person_id AND o.category = s.category)
     RETURNING row_number, doc_no`.execute(db);
+  trace('orphan removals');
   for (const r of orphanRemovals.rows) {
     personIssues.push({
       rowNumber: r.row_number,
@@ -274,6 +296,7 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
   const unchanged = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM list_stage s JOIN (${open}) o ON o.person_id = s.person_id AND o.category = s.category
     WHERE s.change = 'add' AND ${sameAttrs}`.execute(db);
+  trace('unchanged');
 
   // End: changed attributes (a new period follows), removals, and for a snapshot everyone absent.
   const ended = await sql<{ person_id: number; category: string; reason: string }>`
@@ -292,6 +315,7 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
     UPDATE person_identities pi SET valid_to = GREATEST(${dayBefore}::date, pi.valid_from - 1), ended_by_list_id = ${listId}
     FROM targets t WHERE pi.id = t.id
     RETURNING t.person_id, t.category, t.reason`.execute(db);
+  trace('ended');
 
   const inserted = await sql<{ person_id: number; category: string }>`
     INSERT INTO person_identities (county_code, person_id, category, grade, kind, formerly_poor, risk_eliminated,
@@ -300,9 +324,11 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
       ${opts.department}, COALESCE(s.valid_from, ${p.asOf}::date), s.valid_to, ${listId}
     FROM list_stage s
     WHERE s.change = 'add'
+      -- OFFSET 0: an index probe per row, not an anti-join over every identity of every county.
       AND NOT EXISTS (SELECT 1 FROM person_identities o WHERE o.person_id = s.person_id AND o.category = s.category
-        AND o.department = ${opts.department} AND o.valid_to IS NULL)
+        AND o.department = ${opts.department} AND o.valid_to IS NULL OFFSET 0)
     RETURNING person_id, category`.execute(db);
+  trace('inserted');
 
   const changedKeys = new Set(
     ended.rows.filter((r) => r.reason === 'changed').map((r) => `${r.person_id}|${r.category}`),
@@ -331,18 +357,31 @@ async function applyList(tx: DbSession, opts: ListImportOptions, p: Prepared): P
     rejected: rejectedRows,
   };
   await db.updateTable('department_lists').set(counts).where('id', '=', listId).execute();
+  trace('rejections and counts');
 
-  const changes = await sql<IdentityChange>`
-    SELECT p.doc_no AS "docNo", p.name, c.category, c.change FROM (
-      SELECT person_id, category, 'removed' AS change FROM person_identities WHERE ended_by_list_id = ${listId}
-        AND NOT EXISTS (SELECT 1 FROM person_identities n WHERE n.list_id = ${listId}
-          AND n.person_id = person_identities.person_id AND n.category = person_identities.category)
-      UNION ALL
-      SELECT person_id, category, CASE WHEN EXISTS (SELECT 1 FROM person_identities e WHERE e.ended_by_list_id = ${listId}
-          AND e.person_id = n.person_id AND e.category = n.category) THEN 'changed' ELSE 'added' END
-      FROM person_identities n WHERE n.list_id = ${listId}
-    ) c JOIN persons p ON p.id = c.person_id
+  // What this list did, from the rows it ended and inserted: both → changed, only inserted →
+  // added, only ended → removed (reading them back would scan every county's identities).
+  const endedKeys = new Set(ended.rows.map((r) => `${r.person_id}|${r.category}`));
+  const insertedKeys = new Set(inserted.rows.map((r) => `${r.person_id}|${r.category}`));
+  const touched = [
+    ...inserted.rows.map((r) => ({
+      ...r,
+      change: endedKeys.has(`${r.person_id}|${r.category}`) ? 'changed' : 'added',
+    })),
+    ...ended.rows
+      .filter((r) => !insertedKeys.has(`${r.person_id}|${r.category}`))
+      .map((r) => ({ person_id: r.person_id, category: r.category, change: 'removed' })),
+  ];
+  const changes =
+    touched.length === 0
+      ? { rows: [] as IdentityChange[] }
+      : await sql<IdentityChange>`
+    SELECT p.doc_no AS "docNo", p.name, c.category, c.change
+    FROM unnest(${touched.map((t) => t.person_id)}::bigint[], ${touched.map((t) => t.category)}::text[],
+      ${touched.map((t) => t.change)}::text[]) AS c (person_id, category, change)
+    JOIN persons p ON p.id = c.person_id
     ORDER BY c.change, p.doc_no LIMIT 1000`.execute(db);
+  trace('changes for the report');
 
   return {
     listId,
@@ -367,9 +406,11 @@ function csvField(v: string | number | boolean | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The rows as CSV for COPY, in pieces of 1,000 rows (one write per row would be one message each). */
 function* stageCsv(rows: ListRow[]): Generator<string> {
-  for (const r of rows) {
-    yield `${[
+  let chunk = '';
+  for (const [i, r] of rows.entries()) {
+    chunk += `${[
       r.rowNumber,
       r.docNo,
       r.name,
@@ -384,5 +425,10 @@ function* stageCsv(rows: ListRow[]): Generator<string> {
     ]
       .map(csvField)
       .join(',')}\n`;
+    if (i % 1000 === 999) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
 }

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
+import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
@@ -83,23 +84,12 @@ function issueLine(runId: number, i: RowIssue): string {
   return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
-/** CANBAO_TRACE=1 prints how long each step took, to stderr. */
-function tracer(): (step: string) => void {
-  if (process.env.CANBAO_TRACE !== '1') return () => undefined;
-  let last = performance.now();
-  return (step) => {
-    const now = performance.now();
-    process.stderr.write(`[import] ${step}: ${Math.round(now - last)} ms\n`);
-    last = now;
-  };
-}
-
 export async function importPersons(
   handle: DatabaseHandle,
   file: string,
   options: ImportPersonsOptions = {},
 ): Promise<ImportPersonsResult> {
-  const trace = tracer();
+  const trace = tracer('import');
   const today = options.today ?? todayInChina();
   const fileName = basename(file);
   const digest = await sha256File(file);

@@ -69,7 +69,23 @@ export function parsePack(text: string, file: string): Pack {
       })),
     );
   }
-  const result = packSchema.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // An alias to an anchor that is not (yet) defined, or aliases expanding without end.
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: 'yaml-syntax',
+        expression: `${file}: ${aliasLine(text, e)}`,
+        message: /Excessive alias/i.test(String(e))
+          ? 'YAML 别名（*名称）展开过多，文件可能是恶意构造的，已拒绝'
+          : 'YAML 别名（*名称）引用的锚点（&名称）不存在，或在别名之后才定义',
+      },
+    ]);
+  }
+  const result = packSchema.safeParse(data);
   if (!result.success) {
     throw new OutcomeError(
       result.error.issues.map((i) => ({
@@ -83,10 +99,26 @@ export function parsePack(text: string, file: string): Pack {
   return result.data;
 }
 
-function describeZodIssue(i: { code: string; message: string; keys?: string[]; expected?: unknown }): string {
+/** The line of the first alias named in a yaml ReferenceError ("…: low-full"), else "别名". */
+function aliasLine(text: string, e: unknown): string {
+  const name = /:\s*(\S+)\s*$/.exec(e instanceof Error ? e.message : '')?.[1];
+  const at = name ? text.indexOf(`*${name}`) : -1;
+  return at < 0 ? '别名' : `第 ${text.slice(0, at).split('\n').length} 行`;
+}
+
+function describeZodIssue(i: {
+  code: string;
+  message: string;
+  keys?: string[];
+  expected?: unknown;
+  path: readonly PropertyKey[];
+}): string {
   if (i.code === 'unrecognized_keys') return `未知的字段 ${(i.keys ?? []).join('、')}，请检查拼写或删除。`;
-  if (i.code === 'invalid_type' && i.message.includes('received undefined'))
+  // zod's message is localised (zod-zh.ts): "…实际接收 undefined", or "received undefined".
+  if (i.code === 'invalid_type' && /(received|接收) undefined/.test(i.message)) {
+    if (i.path.at(-1) === 'cite') return '缺少引用 cite：每条规则须写明来源（source）和条款（clause）。';
     return `缺少必填字段（应为 ${String(i.expected)}）。`;
+  }
   return i.message;
 }
 

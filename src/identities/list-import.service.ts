@@ -77,31 +77,9 @@ export async function importDepartmentList(
   const trace = tracer('list');
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   const sha = await sha256File(opts.file);
-  const prior = await db.db
-    .selectFrom('department_lists')
-    .selectAll()
-    .where('county_code', '=', opts.county)
-    .where('department', '=', opts.department)
-    .where('file_sha256', '=', sha)
-    .executeTakeFirst();
+  const prior = await priorList(db.db, opts, sha);
   trace('hash and prior list');
-  if (prior) {
-    return {
-      listId: prior.id,
-      kind: prior.list_kind,
-      kindDetected: false,
-      alreadyImported: true,
-      applied: false,
-      rowsRead: prior.rows_read,
-      added: 0,
-      changed: 0,
-      removed: 0,
-      unchanged: prior.rows_read - prior.rejected,
-      rejected: prior.rejected,
-      rejections: [],
-      changes: [],
-    };
-  }
+  if (prior) return alreadyImported(prior);
 
   const table = await readTable(opts.file, { knownHeaders: Object.values(LIST_HEADERS).flat() });
   const columns = resolveListColumns(table.headers);
@@ -152,6 +130,14 @@ export async function importDepartmentList(
   trace('read and check rows');
   try {
     return await db.transaction(async (tx) => {
+      // One list per department and county at a time: two imports at once would otherwise both find
+      // no open identity and both add it, or both store the same file and the second fail on the
+      // unique key. The second waits here, then sees what the first did.
+      await sql`SELECT pg_advisory_xact_lock(${LIST_LOCK_CLASS}, hashtext(${`${opts.county}:${opts.department}`}))`.execute(
+        tx.db,
+      );
+      const imported = await priorList(tx.db, opts, sha);
+      if (imported) return alreadyImported(imported);
       const result = await applyList(
         tx,
         opts,
@@ -431,4 +417,36 @@ function* stageCsv(rows: ListRow[]): Generator<string> {
     }
   }
   if (chunk !== '') yield chunk;
+}
+
+/** Advisory lock class of department list imports (the two-key form; a person's lock uses the one-key form). */
+const LIST_LOCK_CLASS = 7301;
+
+/** This department's list for this county with the same content, when it was imported before. */
+function priorList(db: DbSession['db'], opts: Pick<ListImportOptions, 'county' | 'department'>, sha: string) {
+  return db
+    .selectFrom('department_lists')
+    .selectAll()
+    .where('county_code', '=', opts.county)
+    .where('department', '=', opts.department)
+    .where('file_sha256', '=', sha)
+    .executeTakeFirst();
+}
+
+function alreadyImported(prior: NonNullable<Awaited<ReturnType<typeof priorList>>>): ListImportResult {
+  return {
+    listId: prior.id,
+    kind: prior.list_kind,
+    kindDetected: false,
+    alreadyImported: true,
+    applied: false,
+    rowsRead: prior.rows_read,
+    added: 0,
+    changed: 0,
+    removed: 0,
+    unchanged: prior.rows_read - prior.rejected,
+    rejected: prior.rejected,
+    rejections: [],
+    changes: [],
+  };
 }

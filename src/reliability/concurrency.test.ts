@@ -1,0 +1,208 @@
+// Concurrency, on both databases: two agents paying for the same person at the same moment with
+// different transaction numbers (exactly one accepted, the other refused as 已缴费); two imports of
+// the same department list at once (the identities stored once, the list and its history once);
+// a region assessment running while payments arrive (none lost, and the ledger agrees with the
+// stored assessments and the run's totals afterwards).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { assessRegion } from '../assessment/assess-region.service.js';
+import { ledger } from '../assessment/ledger.repository.js';
+import { buildApp } from '../http/app.js';
+import { importDepartmentList } from '../identities/list-import.service.js';
+import { shippedPacks } from '../policy/pack-loader.js';
+import { checkDigit } from '../registry/id-document.js';
+import { describeEachDatabase } from '../test-support/db.js';
+import { addAndLogin } from '../test-support/login.js';
+
+const COUNTY = '130802';
+const VILLAGE = '130802001001';
+/** People of the county: the first tenth on the 民政 list as 低保, the rest paying the full amount. */
+const N = 600;
+const ON_LIST = 60;
+
+function people(): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < N; i++) {
+    const birth = 19500101 + Math.floor(i / 900) * 10000 + (i % 28);
+    const first17 = `${COUNTY}${birth}${String((i % 900) + 1).padStart(3, '0')}`;
+    out.push(first17 + checkDigit(first17));
+  }
+  return out;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'canbao-concurrency-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+describeEachDatabase('at the same moment', (getDb, kind) => {
+  const ids = people();
+  let app: FastifyInstance;
+  let cookies: Record<string, string>;
+  const pay = (who: string, docNo: string, externalNo: string, channel = 'cash') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/payments',
+      headers: { cookie: cookies[who]! },
+      payload: { docNo, year: 2025, amountFen: 40000, paidOn: '2024-10-15', channel, externalNo },
+    });
+
+  beforeAll(async () => {
+    const db = getDb();
+    await sql`INSERT INTO regions (code, name, level, parent_code, county_code) VALUES
+      ('130802', '双桥区', 3, NULL, '130802'), ('130802001', '石洞子沟街道', 4, '130802', '130802'),
+      (${VILLAGE}, '东关村', 5, '130802001', '130802')`.execute(db.db);
+    await db.copyFrom(
+      'persons',
+      ['county_code', 'doc_type', 'doc_no', 'name', 'residence_village'],
+      ids.map((id, i) => `${COUNTY},resident_id,${id},居民${i},${VILLAGE}\n`),
+    );
+    await sql`ANALYZE persons`.execute(db.db);
+    app = await buildApp({ packs: shippedPacks(), db, auth: { secureCookies: false }, webRoot: false });
+    cookies = await addAndLogin(app, db, [
+      ['agent1', 'village', VILLAGE],
+      ['agent2', 'village', VILLAGE],
+    ]);
+  }, 120_000);
+  afterAll(async () => app?.close());
+
+  it('two agents paying for the same person at once: exactly one payment, the other refused as 已缴费', async () => {
+    const targets = ids.slice(ON_LIST, ON_LIST + 40);
+    const answers = await Promise.all(
+      targets.flatMap((docNo, i) => [
+        pay('agent1', docNo, `A1-${i}`, 'cash'),
+        pay('agent2', docNo, `A2-${i}`, 'wechat'),
+      ]),
+    );
+    for (let i = 0; i < targets.length; i++) {
+      const pair = [answers[2 * i]!, answers[2 * i + 1]!];
+      const codes = pair.map((a) => a.statusCode).sort();
+      expect(codes, `${targets[i]}: ${pair.map((a) => a.body).join(' | ')}`).toEqual([201, 400]);
+      const refused = pair.find((a) => a.statusCode === 400)!.json().error;
+      expect(refused.code).toBe('already-paid');
+      expect(refused.message).toMatch(/已缴费/);
+    }
+    const stored = await sql<{ n: number; persons: number; audits: number; enrolled: number }>`
+      SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons,
+        (SELECT count(*)::int FROM audit_log WHERE action = 'payment.record') AS audits,
+        (SELECT count(*)::int FROM enrollments WHERE year = 2025 AND status = 'enrolled') AS enrolled
+      FROM payments WHERE year = 2025`.execute(getDb().db);
+    expect(stored.rows[0]).toEqual({ n: 40, persons: 40, audits: 40, enrolled: 40 });
+  }, 120_000);
+
+  it('two imports of the same department list at once store its identities once', async () => {
+    const file = join(dir, `minzheng-${kind}.csv`);
+    await writeFile(
+      file,
+      ['姓名,身份证号码,类别', ...ids.slice(0, ON_LIST).map((id, i) => `居民${i},${id},低保`)].join('\r\n'),
+    );
+    const options = {
+      file,
+      department: 'civil_affairs' as const,
+      county: COUNTY,
+      asOf: '2024-09-01',
+      importedBy: 'minzheng',
+    };
+    const results = await Promise.allSettled([
+      importDepartmentList(getDb(), options),
+      importDepartmentList(getDb(), { ...options, importedBy: 'minzheng2' }),
+    ]);
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+    // One applies the list; the other finds it imported (not an error from a broken constraint).
+    expect(
+      results.map((r) => r.status),
+      String(outcomes.map((o) => o?.message ?? '')),
+    ).toEqual(['fulfilled', 'fulfilled']);
+    const values = results.map(
+      (r) =>
+        (r as PromiseFulfilledResult<{ applied: boolean; added: number; alreadyImported: boolean }>).value,
+    );
+    expect(values.map((v) => v.applied).sort()).toEqual([false, true]);
+    expect(values.find((v) => v.applied)!.added).toBe(ON_LIST);
+    expect(values.find((v) => !v.applied)!.alreadyImported).toBe(true);
+    const stored = await sql<{ identities: number; open: number; lists: number; audits: number }>`
+      SELECT (SELECT count(*)::int FROM person_identities) AS identities,
+        (SELECT count(DISTINCT (person_id, category))::int FROM person_identities WHERE valid_to IS NULL) AS open,
+        (SELECT count(*)::int FROM department_lists) AS lists,
+        (SELECT count(*)::int FROM audit_log WHERE action = 'identities.import') AS audits`.execute(
+      getDb().db,
+    );
+    expect(stored.rows[0]).toEqual({ identities: ON_LIST, open: ON_LIST, lists: 1, audits: 1 });
+  }, 120_000);
+
+  it('two different lists of one department at once leave one open identity per person', async () => {
+    // 残联 has certified nobody yet: two different files naming the same people, imported at once,
+    // must not both find them without the identity and both add it.
+    const rows = ids.slice(0, ON_LIST).map((id, i) => `居民${i},${id},重度残疾人,一级`);
+    const a = join(dir, `canlian-a-${kind}.csv`);
+    const b = join(dir, `canlian-b-${kind}.csv`);
+    await writeFile(a, ['姓名,身份证号码,类别,残疾等级', ...rows].join('\r\n'));
+    await writeFile(b, ['姓名,身份证号码,类别,残疾等级', ...rows.slice().reverse()].join('\r\n'));
+    const options = { department: 'disability_federation' as const, county: COUNTY, asOf: '2024-09-02' };
+    const results = await Promise.all([
+      importDepartmentList(getDb(), { ...options, file: a }),
+      importDepartmentList(getDb(), { ...options, file: b }),
+    ]);
+    expect(results.map((r) => r.added).sort()).toEqual([0, ON_LIST]);
+    const open = await sql<{ n: number; distinct: number }>`
+      SELECT count(*)::int AS n, count(DISTINCT (person_id, category))::int AS distinct
+      FROM person_identities WHERE valid_to IS NULL AND department = 'disability_federation'`.execute(
+      getDb().db,
+    );
+    expect(open.rows[0]).toEqual({ n: ON_LIST, distinct: ON_LIST });
+  }, 120_000);
+
+  it('payments arriving while the region is assessed are all kept, and the ledger adds up', async () => {
+    const payers = ids.slice(ON_LIST + 40, ON_LIST + 240);
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payments`.execute(getDb().db);
+    const run = assessRegion(getDb(), shippedPacks(), {
+      region: COUNTY,
+      year: 2025,
+      asOf: '2024-10-01',
+      startedBy: 'staff',
+    });
+    const posts = payers.map((docNo, i) => pay(i % 2 ? 'agent1' : 'agent2', docNo, `DURING-${i}`));
+    const [result, ...answers] = await Promise.all([run, ...posts]);
+    expect(answers.map((a) => a.statusCode).filter((s) => s !== 201)).toEqual([]);
+    const after = await sql<{ n: number; sum: number; audits: number }>`
+      SELECT count(*)::int AS n, sum(amount_fen)::int AS sum,
+        (SELECT count(*)::int FROM audit_log WHERE action = 'payment.record') AS audits
+      FROM payments`.execute(getDb().db);
+    expect(after.rows[0]!.n - before.rows[0]!.n).toBe(payers.length);
+    expect(after.rows[0]).toMatchObject({ sum: (40 + payers.length) * 40000, audits: 40 + payers.length });
+    // Every payer's payment is there, once, with its own number.
+    const mine = await sql<{ external_no: string }>`
+      SELECT external_no FROM payments WHERE external_no LIKE 'DURING-%' ORDER BY external_no`.execute(
+      getDb().db,
+    );
+    expect(mine.rows.length).toBe(payers.length);
+
+    // The run covered everyone; the stored assessments, the run's totals and the ledger agree.
+    expect(result.totals.persons).toBe(N);
+    const stored = await sql<{ persons: number; subsidy: number; payable: number }>`
+      SELECT count(*)::int AS persons, COALESCE(sum(subsidy_fen), 0)::int AS subsidy,
+        COALESCE(sum(payable_fen), 0)::int AS payable
+      FROM assessments WHERE year = 2025 AND status = 'assessed'`.execute(getDb().db);
+    const runRow = await sql<{ subsidy: number; payable: number }>`
+      SELECT subsidy_total::int AS subsidy, payable_total::int AS payable FROM assessment_runs
+      WHERE id = ${result.runId}`.execute(getDb().db);
+    expect(runRow.rows[0]).toEqual({ subsidy: stored.rows[0]!.subsidy, payable: stored.rows[0]!.payable });
+    const byLedger = await ledger(getDb(), { prefix: COUNTY, year: 2025 }, ['source']);
+    expect(byLedger.reduce((s, r) => s + r.subsidyFen, 0)).toBe(stored.rows[0]!.subsidy);
+    expect(stored.rows[0]!.subsidy).toBeGreaterThan(0);
+
+    // Run again after the payments: nothing about the assessments changes because of them.
+    const again = await assessRegion(getDb(), shippedPacks(), {
+      region: COUNTY,
+      year: 2025,
+      asOf: '2024-10-01',
+    });
+    expect(again.changed).toBe(0);
+    expect(again.totals).toEqual(result.totals);
+  }, 180_000);
+});

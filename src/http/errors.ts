@@ -19,6 +19,72 @@ export class HttpError extends Error {
   }
 }
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: '整数（金额以分为单位，不能有小数）',
+  number: '数字',
+  string: '文字',
+  boolean: 'true 或 false',
+  object: '对象',
+  array: '数组',
+  null: '空值',
+};
+
+/** The field a schema check names: "amountFen", "items[2].docNo". */
+function validationField(v: ValidationIssue | undefined): string {
+  if (!v) return '';
+  const path = v.instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
+  return path;
+}
+
+/** ajv's English message in Chinese for the checks the routes use. */
+function validationText(v: ValidationIssue): string {
+  const p = v.params as Record<string, unknown>;
+  switch (v.keyword) {
+    case 'type': {
+      const types = String(p.type).split(',');
+      return `应为${types.map((t) => TYPE_NAMES[t] ?? t).join('或')}`;
+    }
+    case 'minimum':
+      return `不能小于 ${String(p.limit)}`;
+    case 'maximum':
+      return `不能大于 ${String(p.limit)}`;
+    case 'exclusiveMinimum':
+      return `应大于 ${String(p.limit)}`;
+    case 'exclusiveMaximum':
+      return `应小于 ${String(p.limit)}`;
+    case 'minLength':
+      return `不能少于 ${String(p.limit)} 个字符`;
+    case 'maxLength':
+      return `不能超过 ${String(p.limit)} 个字符`;
+    case 'minItems':
+      return `至少要有 ${String(p.limit)} 项`;
+    case 'maxItems':
+      return `不能超过 ${String(p.limit)} 项`;
+    case 'pattern':
+    case 'format':
+      return `格式不对${p.format ? `（应为 ${String(p.format)}）` : ''}`;
+    case 'enum':
+      return `应为以下之一：${((p.allowedValues as unknown[]) ?? []).map(String).join('、')}`;
+    case 'const':
+      return `应为 ${String(p.allowedValue)}`;
+    case 'required':
+      return `缺少必填字段 ${String(p.missingProperty)}`;
+    case 'additionalProperties':
+      return `不认识的字段 ${String(p.additionalProperty)}`;
+    case 'multipleOf':
+      return `应为 ${String(p.multipleOf)} 的倍数`;
+    default:
+      return v.message ?? '';
+  }
+}
+
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof HttpError) {
     reply
@@ -41,11 +107,14 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   const fe = err as FastifyError;
   if (fe.validation) {
     const v = fe.validation[0];
+    const field = validationField(v);
     reply.status(400).send({
       error: {
         code: 'INVALID_REQUEST',
-        message: `请求内容不符合要求：${v?.message ?? fe.message}`,
-        where: `${fe.validationContext ?? ''}${v?.instancePath ?? ''}`,
+        message: `请求内容不符合要求：${v ? `${field ? `${field} ` : ''}${validationText(v)}` : fe.message}`,
+        where: `${fe.validationContext ?? ''}${v?.instancePath ?? ''}${
+          v?.keyword === 'required' ? `/${String(v.params.missingProperty ?? '')}` : ''
+        }`,
       },
     } satisfies ApiError);
     return;

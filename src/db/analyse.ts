@@ -8,20 +8,28 @@ import { type Kysely, sql } from 'kysely';
 type Db = Kysely<any>;
 
 /**
- * Analyses each table whose statistics are stale: never analysed, its size on disk more than 20%
- * away from the size at the last analysis (catches a bulk load in this very transaction, which the
- * statistics counters do not show yet), or more than 20% of its rows changed since (the counters).
- * Returns the tables analysed.
+ * Analyses each table whose statistics are missing or stale: never analysed, or its size on disk
+ * more than 20% away from the size at the last analysis (a bulk load or mass update, also one in this
+ * very transaction). Not the modification counter: a load that analyses before committing (the
+ * demo, imports) leaves it counting every loaded row as changed since the analysis.
+ * A table may be given with the columns the caller joins and filters on: sampling only those skips
+ * the wide text columns and the expression indexes. Returns the tables analysed.
  */
-export async function analyseIfStale(db: Db, tables: readonly string[]): Promise<string[]> {
+export async function analyseIfStale(
+  db: Db,
+  tables: readonly (string | { table: string; columns: readonly string[] })[],
+): Promise<string[]> {
+  const wanted = tables.map((t) => (typeof t === 'string' ? { table: t, columns: [] } : t));
   const { rows } = await sql<{ name: string; stale: boolean }>`
     SELECT t.name, (c.reltuples < 0
-        OR abs(pg_relation_size(c.oid) / current_setting('block_size')::int - c.relpages) > c.relpages * 0.2 + 8
-        OR COALESCE(s.n_mod_since_analyze, 0) > c.reltuples * 0.2 + 500) AS stale
-    FROM (VALUES ${sql.join(tables.map((t) => sql`(${t}::text)`))}) AS t(name)
-    JOIN pg_class c ON c.oid = t.name::regclass
-    LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid`.execute(db);
+        OR abs(pg_relation_size(c.oid) / current_setting('block_size')::int - c.relpages) > c.relpages * 0.2 + 8) AS stale
+    FROM (VALUES ${sql.join(wanted.map((t) => sql`(${t.table}::text)`))}) AS t(name)
+    JOIN pg_class c ON c.oid = t.name::regclass`.execute(db);
   const stale = rows.filter((r) => r.stale).map((r) => r.name);
-  for (const name of stale) await sql`ANALYZE ${sql.table(name)}`.execute(db);
+  for (const { table, columns } of wanted) {
+    if (!stale.includes(table)) continue;
+    const list = columns.length ? sql` (${sql.join(columns.map((c) => sql.id(c)))})` : sql``;
+    await sql`ANALYZE ${sql.table(table)}${list}`.execute(db);
+  }
   return stale;
 }

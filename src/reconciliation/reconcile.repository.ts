@@ -174,7 +174,10 @@ export async function storeTaxRows(
     db,
   );
   trace('tax rows of people registered since');
-  await analyseIfStale(db, ['tax_payments']);
+  // The classification joins on these; the wide text columns need no statistics.
+  await analyseIfStale(db, [
+    { table: 'tax_payments', columns: ['year', 'county_code', 'person_id', 'import_run_id', 'payment_id'] },
+  ]);
   return Number(ins.numAffectedRows ?? 0n);
 }
 

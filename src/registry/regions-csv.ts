@@ -1,9 +1,12 @@
 // Reads the CSV files of the regions domain (区划代码 lists, population bases): UTF-8 or
 // GB18030/GBK (detected), optional title rows above the header, header names in Chinese.
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { MAX_RECORD_CHARS } from '../files/csv-parser.js';
+import { OutcomeError } from '../policy/outcome.js';
 
 export interface CsvRecord {
   /** 1-based line number in the file, as a spreadsheet would show it. */
@@ -61,8 +64,40 @@ export async function* readCsvRecords(
       ? Readable.from(decodedText(createReadStream(source)))
       : Readable.from([source.text.replace(/^\uFEFF/, '')]);
   const parser = input.pipe(
-    parse({ relax_column_count: true, skip_empty_lines: true, trim: true, info: true, relax_quotes: true }),
+    parse({
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_quotes: true,
+      // An unclosed quote or a file that is no table would otherwise be read whole into one cell.
+      max_record_size: MAX_RECORD_CHARS,
+    }),
   );
+  try {
+    yield* records(parser, columns);
+  } catch (e) {
+    const csv = e as { code?: unknown; lines?: unknown };
+    if (typeof csv.code !== 'string' || !csv.code.startsWith('CSV_')) throw e;
+    const where = `${typeof source === 'string' ? basename(source) : '文件'}: 第 ${String(csv.lines ?? '?')} 行`;
+    throw new OutcomeError([
+      {
+        severity: 'error',
+        code: csv.code === 'CSV_MAX_RECORD_SIZE' ? 'record_too_long' : 'bad_csv',
+        expression: where,
+        message:
+          csv.code === 'CSV_MAX_RECORD_SIZE'
+            ? `这一行超过 ${MAX_RECORD_CHARS / 1024 / 1024} MB，已停止读取：可能是引号没有闭合，或文件不是表格`
+            : 'CSV 格式错误，无法读取这一行，请用 Excel/WPS 打开后重新另存为 CSV',
+      },
+    ]);
+  }
+}
+
+async function* records(
+  parser: AsyncIterable<unknown>,
+  columns: readonly ColumnSpec[],
+): AsyncGenerator<CsvRecord> {
   let indexByKey: Map<string, number> | null = null;
   let seen = 0;
   for await (const { record, info } of parser as AsyncIterable<{

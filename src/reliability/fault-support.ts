@@ -133,6 +133,23 @@ export class ApiClient {
     this.cookie = String(r.headers.get('set-cookie') ?? '').split(';')[0]!;
   }
 
+  /** A multipart upload (form fields, then the file), as the web page sends it. */
+  async upload(
+    path: string,
+    fields: Record<string, string>,
+    file: { name: string; content: Buffer },
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(file.content)], { type: 'text/csv' }), file.name);
+    const r = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { cookie: this.cookie },
+      body: form,
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  }
+
   /** The status and JSON body; a connection that fails gives status 0 (the server is gone). */
   async request(
     method: string,

@@ -4,17 +4,28 @@
 // and importing the same file again gives exactly the file's people, then "unchanged" for all of them.
 // CANBAO_FAULT_ROWS sets the roster size (default 100,000 on the server, a quarter of that on PGlite).
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../auth/user.service.js';
 import { type DatabaseHandle, openDatabase } from '../db/connection.js';
 import { readTable } from '../files/table-reader.js';
 import { writeDemoFiles } from '../registry/demo/files.js';
 import { knownPersonHeaders } from '../registry/import-columns.js';
 import { createServerTestDatabase, serverTestsSkipped } from '../test-support/db.js';
-import { requireBuiltCli, runCli, sleep, startCli } from './fault-support.js';
+import {
+  ApiClient,
+  freePort,
+  type RunningCli,
+  requireBuiltCli,
+  runCli,
+  sleep,
+  startCli,
+  waitForHealth,
+} from './fault-support.js';
+import { ADMIN } from './payment-fixture.js';
 
 const ROWS = Number(process.env.CANBAO_FAULT_ROWS ?? 100_000);
 
@@ -81,17 +92,18 @@ for (const kind of serverTestsSkipped ? (['pglite'] as const) : (['server', 'pgl
     let server: DatabaseHandle | undefined;
     let env: Record<string, string> = {};
 
-    /** Look at the database in-process (PGlite: open the data directory after the child is gone). */
-    // biome-ignore lint/suspicious/noExplicitAny: as above
-    async function inspect<T>(fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
-      if (server) return fn(server.db);
+    /** The database in-process (PGlite: open the data directory after the child is gone). */
+    async function withHandle<T>(fn: (h: DatabaseHandle) => Promise<T>): Promise<T> {
+      if (server) return fn(server);
       const h = await openDatabase({ databaseUrl: '', dataDir: env.CANBAO_DATA_DIR!, migrate: false });
       try {
-        return await fn(h.db);
+        return await fn(h);
       } finally {
         await h.close();
       }
     }
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    const inspect = <T>(fn: (db: Kysely<any>) => Promise<T>) => withHandle((h) => fn(h.db));
 
     beforeAll(async () => {
       requireBuiltCli();
@@ -177,5 +189,81 @@ for (const kind of serverTestsSkipped ? (['pglite'] as const) : (['server', 'pgl
       const after = await inspect(leftovers);
       expect(after).toMatchObject({ runs: 2, running: 0, audits: 2, stages: 0 });
     }, 400_000);
+
+    // The job runner's recovery is the same code on both databases: run it on the server only, to keep
+    // the suite short (on PGlite a job's status cannot even be read while its import runs).
+    it.skipIf(kind !== 'server')(
+      'marks an upload job killed mid-import as interrupted on restart, and its resubmission succeeds',
+      async () => {
+        const before = await inspect(leftovers);
+        await withHandle((h) =>
+          addUser(
+            h,
+            { username: ADMIN.username, displayName: '故障测试', role: 'admin', password: ADMIN.password },
+            'test',
+          ),
+        );
+        const startServe = async (): Promise<{ api: ApiClient; serve: RunningCli }> => {
+          const port = await freePort();
+          const serve = startCli(['serve', '--port', String(port)], env);
+          const base = `http://127.0.0.1:${port}`;
+          await waitForHealth(base);
+          const api = new ApiClient(base);
+          await api.login(ADMIN.username, ADMIN.password);
+          return { api, serve };
+        };
+        let { api, serve } = await startServe();
+        try {
+          const content = await readFile(roster);
+          const submitted = await api.upload('/api/imports/registry', {}, { name: '花名册.csv', content });
+          expect(submitted.status).toBe(202);
+          const id = Number(submitted.body.id);
+          if (kind === 'server') {
+            // Kill once the job has read part of the file.
+            for (let i = 0; i < 600; i++) {
+              const job = (await api.request('GET', `/api/jobs/${id}`)).body;
+              if (job.status === 'running' && /已读取/.test(String(job.progress ?? ''))) break;
+              expect(job.status).not.toBe('succeeded');
+              await sleep(50);
+            }
+            // PGlite is one session: the job's status is only readable between transactions, so the
+            // import would be over before the answer came. Kill shortly after the job started instead.
+          } else await sleep(300);
+          await serve.kill();
+          const afterKill = await inspect(leftovers);
+          expect(afterKill).toEqual(before);
+
+          ({ api, serve } = await startServe());
+          const job = (await api.request('GET', `/api/jobs/${id}`)).body as {
+            status: string;
+            error: { code: string; message: string };
+          };
+          expect(job.status).toBe('failed');
+          expect(job.error).toMatchObject({
+            code: 'INTERRUPTED',
+            message: '服务重启，任务未完成，请重新提交',
+          });
+          const again = await api.upload('/api/imports/registry', {}, { name: '花名册.csv', content });
+          const againId = Number(again.body.id);
+          type Finished = { status: string; result: { unchanged: number; inserted: number } };
+          let done: Finished | undefined;
+          for (let i = 0; i < 2400 && !done; i++) {
+            const j = (await api.request('GET', `/api/jobs/${againId}`)).body as unknown as Finished;
+            if (j.status === 'succeeded' || j.status === 'failed') done = j;
+            else await sleep(100);
+          }
+          expect(done).toMatchObject({ status: 'succeeded', result: { inserted: 0, unchanged: rows } });
+        } finally {
+          await serve.kill();
+        }
+        expect(await inspect(leftovers)).toMatchObject({
+          persons: rows,
+          runs: before.runs + 1,
+          running: 0,
+          stages: 0,
+        });
+      },
+      300_000,
+    );
   });
 }

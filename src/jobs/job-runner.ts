@@ -4,6 +4,7 @@
 // process per database is assumed: a second one starting would fail the first one's running jobs).
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/connection.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { OutcomeError } from '../policy/outcome.js';
 
 export interface JobContext {
@@ -31,6 +32,8 @@ export interface Job {
   finished_at: Date | null;
 }
 
+const JOB_STATUS_RETRIES = 30;
+
 export class JobRunner {
   private chain: Promise<void> = Promise.resolve();
   /**
@@ -57,7 +60,15 @@ export class JobRunner {
       INSERT INTO jobs (kind, params, created_by) VALUES (${kind}, ${JSON.stringify(params)}::jsonb, ${actor})
       RETURNING *`.execute(this.db.db);
     const job = r.rows[0]!;
-    this.chain = this.chain.then(() => this.run(job));
+    // A job that cannot even record its end (the database went away) must neither stop the jobs queued
+    // after it nor end the process with an unhandled rejection: it is left for recover() at next start.
+    this.chain = this.chain
+      .then(() => this.run(job))
+      .catch((e) => {
+        process.stderr.write(
+          `job ${job.id} (${job.kind}): 无法记录任务状态：${(e as Error)?.message ?? String(e)}\n`,
+        );
+      });
     return job;
   }
 
@@ -86,8 +97,18 @@ export class JobRunner {
   }
 
   private async run(job: Job): Promise<void> {
-    const set = (fields: ReturnType<typeof sql>) =>
-      sql`UPDATE jobs SET ${fields} WHERE id = ${job.id}`.execute(this.db.db);
+    // While the database restarts, a status write fails: retry it for a while (every second, up to
+    // JOB_STATUS_RETRIES times) so the job's end is recorded once the database is back.
+    const set = async (fields: ReturnType<typeof sql>) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await sql`UPDATE jobs SET ${fields} WHERE id = ${job.id}`.execute(this.db.db);
+        } catch (e) {
+          if (!isDatabaseUnavailable(e) || attempt >= JOB_STATUS_RETRIES) throw e;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    };
     await set(sql`status = 'running', started_at = now()`);
     const ctx: JobContext = {
       progress: async (text) => {
@@ -107,7 +128,13 @@ export class JobRunner {
         process.stderr.write(`job ${job.id} (${job.kind}) failed: ${(e as Error)?.stack ?? String(e)}\n`);
       const error = first
         ? { code: first.code, message: first.message, where: first.expression }
-        : { code: 'INTERNAL', message: '任务执行出错，请联系管理员', where: '' };
+        : isDatabaseUnavailable(e)
+          ? {
+              ...DATABASE_UNAVAILABLE,
+              message: `${DATABASE_UNAVAILABLE.message}（任务已中止，请重新提交）`,
+              where: '',
+            }
+          : { code: 'INTERNAL', message: '任务执行出错，请联系管理员', where: '' };
       await set(sql`status = 'failed', finished_at = now(), error = ${JSON.stringify(error)}::jsonb`);
     } finally {
       this.live.delete(Number(job.id));

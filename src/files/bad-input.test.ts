@@ -144,6 +144,11 @@ describe('corrupt XLSX', () => {
     );
     const random = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 40503) & 0xff));
     expect((await refusal('random.xlsx', random)).message).toMatch(/不是有效的 \.xlsx/);
+    const ole = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(600),
+    ]);
+    expect((await refusal('encrypted.xlsx', ole)).message).toMatch(/加密的 Excel 文件或旧版 \.xls/);
     const zip = buildZip([deflatedPart('readme.txt', '这不是工作簿')]);
     expect((await refusal('plain.xlsx', zip)).message).toMatch(/不是 Excel 工作簿/);
   });

@@ -57,11 +57,20 @@ export async function checkXlsx(path: string, budget?: number): Promise<void> {
         eocd = i;
         break;
       }
-    if (eocd < 0)
+    if (eocd < 0) {
+      const head = Buffer.alloc(4);
+      await fh.read(head, 0, 4, 0);
+      // Password-protected workbooks and old .xls files are OLE compound files, not zips.
+      if (head.readUInt32BE(0) === 0xd0cf11e0)
+        fail(
+          'not_zip',
+          '这是加密的 Excel 文件或旧版 .xls 文件：请取消密码，或在 Excel/WPS 中另存为 .xlsx 后再导入',
+        );
       fail(
         'not_zip',
         '文件不是有效的 .xlsx 文件：找不到压缩包目录（文件可能被截断、已损坏，或只是改了扩展名）',
       );
+    }
     const count = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
     const cdOffset = tail.readUInt32LE(eocd + 16);
@@ -98,7 +107,7 @@ export async function checkXlsx(path: string, budget?: number): Promise<void> {
     let expected = 0;
     const dataStart = new Map<Entry, number>();
     const header = Buffer.alloc(30);
-    for (const e of sorted) {
+    for (const [k, e] of sorted.entries()) {
       if (e.localOffset !== expected) fail('corrupt', `文件结构异常：“${e.name}”之前有无法识别的数据`);
       await fh.read(header, 0, 30, e.localOffset);
       if (header.readUInt32LE(0) !== LOCAL) fail('corrupt', `文件已损坏：“${e.name}”的文件头无效`);
@@ -106,10 +115,12 @@ export async function checkXlsx(path: string, budget?: number): Promise<void> {
       dataStart.set(e, start);
       expected = start + e.compressedSize;
       if (e.flags & 0x08) {
-        // Data descriptor: optional signature, crc, sizes (12–16 bytes; 24 with ZIP64).
-        const d = Buffer.alloc(4);
-        await fh.read(d, 0, 4, expected);
-        expected += d.readUInt32LE(0) === 0x08074b50 ? 16 : 12;
+        // Data descriptor after the data: optional signature, crc, and 4- or 8-byte sizes
+        // (some writers use the ZIP64 form for small files too) — whichever meets what follows.
+        const next = sorted[k + 1]?.localOffset ?? cdOffset;
+        const length = [12, 16, 20, 24].find((n) => expected + n === next);
+        if (length === undefined) fail('corrupt', `文件已损坏或被截断：“${e.name}”的数据不完整`);
+        expected += length ?? 0;
       }
       if (expected > cdOffset) fail('corrupt', `文件已损坏或被截断：“${e.name}”的数据不完整`);
     }

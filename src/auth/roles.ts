@@ -108,6 +108,7 @@ export const ACCESS: readonly Rule[] = [
   { method: 'POST', url: '/api/users*', roles: ['admin'] },
   { method: 'GET', url: '/api/audit', roles: ['admin'] },
   { method: 'GET', url: '/api/system/db', roles: ['admin'] },
+  { method: 'POST', url: '/api/system/backup', roles: ['admin'] },
 ];
 
 function matches(pattern: string, url: string): boolean {

@@ -16,6 +16,7 @@ import { registerHouseholdRoutes } from '../collection/household.routes.js';
 import { registerPaymentRoutes } from '../collection/payment.routes.js';
 import { registerRefundRoutes } from '../collection/refund.routes.js';
 import { registerRefundPayoutRoutes } from '../collection/refund-payout.routes.js';
+import { registerBackupRoutes } from '../db/backup.routes.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { registerDbRoutes } from '../db/db.routes.js';
 import { registerIdentityRoutes } from '../identities/identities.routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRefundPayoutRoutes(app, deps);
   registerIdentityRoutes(app, deps);
   registerDbRoutes(app, deps);
+  registerBackupRoutes(app, deps);
   registerEnrollmentRoutes(app, deps);
   registerAgentRoutes(app, deps);
   registerHouseholdRoutes(app, deps);

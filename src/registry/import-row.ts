@@ -140,7 +140,9 @@ export function parseDate(text: string): string | undefined {
     m = Number(t.slice(4, 6));
     d = Number(t.slice(6, 8));
   } else if (/^\d{4,5}$/.test(t)) {
-    // Excel serial (days since 1899-12-30) from a date cell exported as a number.
+    // Excel serial (days since 1899-12-30) from a date cell exported as a number; but "2025" is a
+    // year written alone (serial 2025 would be 1905-07-17), not a date.
+    if (t.length === 4 && Number(t) >= 1850 && Number(t) <= 2100) return undefined;
     const date = new Date(Date.UTC(1899, 11, 30) + Number(t) * 86_400_000);
     return date.toISOString().slice(0, 10);
   } else {

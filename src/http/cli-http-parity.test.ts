@@ -27,6 +27,10 @@ export const PARITY: Record<string, Entry> = {
     cliOnly: 'the server applies pending migrations when it starts; it cannot migrate the schema it runs on',
   },
   'canbao db status': 'GET /api/system/db',
+  'canbao db backup': 'POST /api/system/backup',
+  'canbao db restore': {
+    cliOnly: 'replaces the whole database the server runs on: the service must be stopped while it runs',
+  },
   'canbao regions import': IMPORT,
   'canbao regions seed': {
     cliOnly: 'installation step: loads the built-in pilot regions before first use (canbao start does it)',

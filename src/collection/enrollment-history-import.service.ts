@@ -6,7 +6,7 @@ import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/index.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { parseIdDocument } from '../registry/id-document.js';
-import { type RowIssue, rowFields } from '../registry/import-row.js';
+import { extraFieldsIssue, type RowIssue, rowFields } from '../registry/import-row.js';
 
 type Field = 'docNo' | 'name' | 'year' | 'status' | 'reimbursed';
 
@@ -105,6 +105,11 @@ export async function importEnrollmentHistory(
   for await (const batch of table.batches(5000)) {
     for (const r of batch) {
       if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
+      const extra = extraFieldsIssue(r.rowNumber, r.values, table.headers.length);
+      if (extra) {
+        issues.push(extra);
+        continue;
+      }
       const parsed = parseRow(r.rowNumber, r.cells, columns);
       if ('issues' in parsed) {
         issues.push(...parsed.issues);

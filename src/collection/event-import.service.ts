@@ -12,7 +12,7 @@ import { isValidDate, todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { parseIdDocument } from '../registry/id-document.js';
-import { parseDate, type RowIssue } from '../registry/import-row.js';
+import { extraFieldsIssue, parseDate, type RowIssue } from '../registry/import-row.js';
 import { applyLifeEvent, type LifeEventResult } from './life-event.service.js';
 import { LIFE_EVENT_NAMES, type LifeEventType } from './refund-reasons.js';
 
@@ -118,6 +118,11 @@ export async function importLifeEvents(
   let rowsRead = 0;
   for await (const row of table) {
     if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
+    const extra = extraFieldsIssue(row.rowNumber, row.values, table.headers.length);
+    if (extra) {
+      issues.push(extra);
+      continue;
+    }
     const cells = row.cells;
     const rawId = (cells[col.docNo] ?? '').trim();
     const name = (cells[col.name] ?? '').trim();

@@ -7,7 +7,7 @@ import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/index.js';
 import { addDays } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
-import type { RowIssue } from '../registry/import-row.js';
+import { extraFieldsIssue, type RowIssue } from '../registry/import-row.js';
 import { CERTIFIES, type Department } from './departments.js';
 import { FIELD_NAMES, LIST_HEADERS, type ListRow, parseListRow, resolveListColumns } from './list-row.js';
 
@@ -104,6 +104,11 @@ export async function importDepartmentList(
   for await (const batch of table.batches(5000)) {
     for (const r of batch) {
       if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
+      const extra = extraFieldsIssue(r.rowNumber, r.values, table.headers.length);
+      if (extra) {
+        issues.push(extra);
+        continue;
+      }
       const parsed = parseListRow(r.rowNumber, r.cells, columns, opts.department);
       if ('issues' in parsed) {
         issues.push(...parsed.issues);

@@ -38,6 +38,30 @@ export function rowFields<F extends string>(
   return { issues, get, bad };
 }
 
+/**
+ * Text beyond the last header column: an unquoted comma (or a shifted row) moved the cells, so
+ * no cell of the row can be trusted. Empty cells there are harmless.
+ */
+export function extraFieldsIssue(
+  rowNumber: number,
+  values: readonly string[],
+  width: number,
+): RowIssue | undefined {
+  for (let i = width; i < values.length; i++) {
+    const extra = values[i] ?? '';
+    if (extra.trim() === '') continue;
+    return {
+      rowNumber,
+      column: `第 ${i + 1} 列（无表头）`,
+      value: extra,
+      reason: `本行有 ${values.length} 列，表头只有 ${width} 列，多出的内容没有对应的列：可能某个单元格里有未加引号的逗号，整行错位`,
+      severity: 'error',
+      code: 'extra_fields',
+    };
+  }
+  return undefined;
+}
+
 export type PersonStatus = 'active' | 'deceased' | 'moved_out';
 
 /** A row ready for the staging table; null means "not given". */
@@ -316,22 +340,10 @@ export function validateRow(
   if (student === undefined) error('student', studentText, 'bad_bool', '应填“是”或“否”');
   const school = cell('school').trim() || null;
 
-  // Text beyond the last header column: an unquoted comma (or a shifted row) moved the cells.
-  const width = columns.width;
-  if (width !== undefined && values.length > width)
-    for (let i = width; i < values.length; i++) {
-      const extra = values[i] ?? '';
-      if (extra.trim() === '') continue;
-      issues.push({
-        rowNumber,
-        column: `第 ${i + 1} 列（无表头）`,
-        value: extra,
-        reason: `本行有 ${values.length} 列，表头只有 ${width} 列，多出的内容没有对应的列：可能某个单元格里有未加引号的逗号，整行错位`,
-        severity: 'error',
-        code: 'extra_fields',
-      });
-      break;
-    }
+  if (columns.width !== undefined) {
+    const extra = extraFieldsIssue(rowNumber, values, columns.width);
+    if (extra) issues.push(extra);
+  }
 
   for (const issue of issues) if (issue.severity === 'error') return { issues };
   if (!id.ok || status === undefined || employeeInsurance === undefined || student === undefined)

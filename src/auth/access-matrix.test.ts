@@ -15,11 +15,16 @@ import {
   HOUSEHOLD,
   PERSON,
   seedAccessFixture,
+  T2,
   USERS,
+  V_OTHER_COUNTY,
   V1,
+  V2,
+  V3,
 } from '../test-support/access-fixture.js';
 import { createPgliteTestDatabase } from '../test-support/db.js';
-import { apiRoutes } from '../test-support/route-collector.js';
+import { apiRoutes, type RegisteredRoute } from '../test-support/route-collector.js';
+import { requiredFields, schemaPart } from '../test-support/route-requests.js';
 import { allowedRoles, ROLE_NAMES, ROLES } from './roles.js';
 import { addUser } from './user.service.js';
 
@@ -33,7 +38,7 @@ const OPEN = [/^\/api\/auth\//, /^\/api\/health$/, /^\/api\/openapi\.json$/, /^\
 let app: FastifyInstance;
 let db: DatabaseHandle;
 let fx: AccessFixture;
-let routes: { method: string; url: string }[];
+let routes: RegisteredRoute[];
 
 beforeAll(async () => {
   db = await createPgliteTestDatabase();
@@ -53,24 +58,74 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** A path with its parameters filled in from the fixture, inside the first village. */
-function concrete(url: string): string {
+type Place = keyof typeof PERSON;
+const VILLAGE_OF: Record<Place, string> = { v1: V1, v2: V2, v3: V3, other: V_OTHER_COUNTY };
+const AGENT_OF: Record<Place, string> = { v1: 'A-V1', v2: 'A-V2', v3: 'A-V3', other: 'A-OC' };
+
+/** A path with its parameters filled in from the fixture: the person, household, agent … of one place. */
+function concrete(url: string, place: Place = 'v1'): string {
   const pack = shippedPacks().all()[0]!.pack.id;
   return url.replace(/:(\w+)/g, (_, name: string) => {
-    if (url.startsWith('/api/persons/') || url.startsWith('/api/assessments/explain')) return PERSON.v1;
-    if (name === 'key') return HOUSEHOLD.v1;
-    if (name === 'code') return url.startsWith('/api/agents') ? fx.agentCode : V1;
-    if (name === 'county') return COUNTY;
+    if (url.startsWith('/api/persons/') || url.startsWith('/api/assessments/explain')) return PERSON[place];
+    if (name === 'key') return HOUSEHOLD[place];
+    if (name === 'code') return url.startsWith('/api/agents') ? AGENT_OF[place] : VILLAGE_OF[place];
+    if (name === 'county') return VILLAGE_OF[place].slice(0, 6);
     if (name === 'year') return '2025';
     if (name === 'username') return 'victim';
     if (name === 'kind') return 'identities';
     if (url.startsWith('/api/policy/')) return pack;
-    if (url.startsWith('/api/payments/')) return String(fx.paymentIds.v1);
-    if (url.startsWith('/api/refunds/')) return String(fx.refundIds.v1);
-    if (url.startsWith('/api/reconciliations/')) return String(fx.runIds.own);
-    if (url.startsWith('/api/differences/')) return String(fx.differenceIds.own);
+    if (url.startsWith('/api/payments/')) return String(fx.paymentIds[place]);
+    if (url.startsWith('/api/refunds/')) return String(fx.refundIds[place]);
+    const run = place === 'other' ? 'other' : 'own';
+    if (url.startsWith('/api/reconciliations/')) return String(fx.runIds[run]);
+    if (url.startsWith('/api/differences/')) return String(fx.differenceIds[run]);
     if (url.startsWith('/api/jobs/')) return '1';
     throw new Error(`no fixture value for :${name} in ${url}`);
+  });
+}
+
+/** Fields by which a request names something that lies in a region. */
+const REGIONAL = /^(region|county|village|docNo|id|key|code)$/;
+
+function namesARegion(route: RegisteredRoute): boolean {
+  const fields = [
+    ...[...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!),
+    ...Object.keys(schemaPart(route.schema, 'querystring')?.properties ?? {}),
+    ...Object.keys(schemaPart(route.schema, 'body')?.properties ?? {}),
+  ];
+  return fields.some((f) => REGIONAL.test(f)) && !/^\/api\/(policy|jobs|users)/.test(route.url);
+}
+
+/** Where each scoped role's fixture user does not work: the next village, township or county. */
+const OUTSIDE: Partial<Record<string, Place>> = {
+  village: 'v2',
+  township: 'v3',
+  staff: 'other',
+  department: 'other',
+  tax: 'other',
+  finance: 'other',
+  leader: 'other',
+};
+
+/** A request that names the place outside everywhere it can: path, query and a valid body. */
+function elsewhere(route: RegisteredRoute, cookie: string, place: Place) {
+  const village = VILLAGE_OF[place];
+  const region = place === 'other' ? village.slice(0, 6) : place === 'v3' ? T2 : village;
+  const naming = { region, docNo: PERSON[place], codes: [village.slice(0, 9), village] };
+  const query = {
+    ...requiredFields(schemaPart(route.schema, 'querystring'), naming),
+    ...Object.fromEntries(
+      Object.keys(schemaPart(route.schema, 'querystring')?.properties ?? {})
+        .filter((f) => /^(region|county|village|docNo)$/.test(f))
+        .map((f) => [f, f === 'docNo' ? PERSON[place] : f === 'village' ? village : region]),
+    ),
+  };
+  return app.inject({
+    method: route.method as 'GET',
+    url: concrete(route.url, place),
+    query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+    headers: { cookie },
+    ...(route.method === 'POST' ? { payload: requiredFields(schemaPart(route.schema, 'body'), naming) } : {}),
   });
 }
 
@@ -143,6 +198,31 @@ describe('the access matrix', () => {
       }
     }
     expect(allowed).toBeGreaterThan(150);
+  });
+
+  it('refuses every scoped role what lies outside its area, by whatever route names it', async () => {
+    const before = await writes();
+    const leaks: string[] = [];
+    let asked = 0;
+    for (const route of routes.filter((r) => r.method !== 'HEAD' && namesARegion(r))) {
+      for (const [username, role, scope] of USERS) {
+        if (!scope || !allowedRoles(route.method, route.url).includes(role)) continue;
+        const place = OUTSIDE[role]!;
+        const r = await elsewhere(route, fx.cookies[username]!, place);
+        asked++;
+        console.log(
+          `DBG ${r.statusCode} ${r.json().error?.code} ${role} ${route.method} ${route.url} ${r.json().error?.message}`,
+        );
+        const what = `${role} ${route.method} ${route.url}: ${r.statusCode} ${r.body.slice(0, 200)}`;
+        // Refused as out of scope, or not found, or turned away by validation: never answered.
+        if (r.statusCode < 400 || r.statusCode >= 500) leaks.push(what);
+        for (const other of [`${place}村民`, PERSON[place], AGENT_OF[place]])
+          if (r.body.includes(other) && r.statusCode !== 403) leaks.push(`${what} (shows ${other})`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(asked).toBeGreaterThan(100);
+    expect(await writes()).toBe(before);
   });
 
   it('gives HEAD the rule of its GET route (Fastify answers HEAD with the GET handler)', () => {

@@ -85,8 +85,11 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
     | { properties?: Record<string, unknown> }
     | undefined;
   const narrows = (field: string) => querySchema?.properties !== undefined && field in querySchema.properties;
-  for (const bag of [query, body, params]) {
-    const region = bag?.region ?? bag?.county;
+  // Every field that names a region is checked, not only the first present: a body naming its own
+  // region could otherwise carry another county, or an agent's `area` another village.
+  for (const [bag, region] of [query, body, params].flatMap((b) =>
+    ['region', 'county', 'area'].map((field) => [b, b?.[field]] as const),
+  )) {
     if (typeof region !== 'string' || region === '' || region.startsWith(scope)) continue;
     // Naming the county one works in is allowed where the route can narrow the answer to one's own
     // township or village (a `village` filter), and it is narrowed here.

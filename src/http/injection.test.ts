@@ -22,6 +22,7 @@ import {
 } from '../test-support/access-fixture.js';
 import { createPgliteTestDatabase } from '../test-support/db.js';
 import { apiRoutes, type RegisteredRoute } from '../test-support/route-collector.js';
+import { type Prop, requiredFields, schemaPart } from '../test-support/route-requests.js';
 import { buildApp } from './app.js';
 
 vi.mock('fastify', async (original) =>
@@ -51,21 +52,6 @@ const SKIP = [
   /^\/api\/openapi/,
 ];
 
-interface Prop {
-  type?: string | string[];
-  enum?: unknown[];
-  pattern?: string;
-  format?: string;
-  minimum?: number;
-  minItems?: number;
-  items?: Prop;
-}
-interface ObjectSchema {
-  type?: string;
-  properties?: Record<string, Prop>;
-  required?: string[];
-}
-
 let app: FastifyInstance;
 let db: DatabaseHandle;
 let fx: AccessFixture;
@@ -90,28 +76,6 @@ const freeText = (p: Prop) =>
   !p.enum &&
   !p.pattern &&
   !p.format;
-
-/** A plausible value for a field, so the request reaches the handler where it can. */
-function plausible(name: string, p: Prop, scope: string): unknown {
-  if (p.enum) return p.enum[0];
-  const type = Array.isArray(p.type) ? p.type[0] : p.type;
-  if (type === 'integer' || type === 'number') {
-    if (/year/i.test(name)) return 2025;
-    if (/fen/i.test(name)) return 40000;
-    return Math.max(p.minimum ?? 1, 1);
-  }
-  if (type === 'boolean') return false;
-  if (type === 'array')
-    return Array.from({ length: p.minItems ?? 0 }, () => plausible(name, p.items ?? {}, scope));
-  if (p.format === 'date' || /On$|^asOf$|date/i.test(name)) return '2024-10-10';
-  if (/docNo|^id$/.test(name)) return PERSON.v1;
-  if (p.pattern) {
-    for (const candidate of [scope, COUNTY, T1, V1])
-      if (new RegExp(p.pattern).test(candidate)) return candidate;
-  }
-  if (/region|county/.test(name)) return scope;
-  return 'test';
-}
 
 function fillParams(url: string, override?: { name: string; value: string }): string {
   return url.replace(/:(\w+)/g, (_, name: string) => {
@@ -142,12 +106,11 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const route of apiRoutes()) {
     if (route.method === 'HEAD' || SKIP.some((p) => p.test(route.url))) continue;
-    const schema = (route.schema ?? {}) as Record<string, ObjectSchema | undefined>;
     for (const where of ['querystring', 'body'] as const)
-      for (const [field, p] of Object.entries(schema[where]?.properties ?? {}))
+      for (const [field, p] of Object.entries(schemaPart(route.schema, where)?.properties ?? {}))
         if (freeText(p)) out.push({ route, where, field });
     for (const [, name] of route.url.matchAll(/:(\w+)/g)) {
-      const p = schema.params?.properties?.[name!];
+      const p = schemaPart(route.schema, 'params')?.properties?.[name!];
       if (!p || freeText(p)) out.push({ route, where: 'params', field: name! });
     }
   }
@@ -155,15 +118,9 @@ function cases(): Case[] {
 }
 
 function request(c: Case, value: string, scope: string, cookie: string) {
-  const schema = (c.route.schema ?? {}) as Record<string, ObjectSchema | undefined>;
-  const fill = (s: ObjectSchema | undefined) =>
-    Object.fromEntries(
-      Object.entries(s?.properties ?? {})
-        .filter(([name]) => s?.required?.includes(name))
-        .map(([name, p]) => [name, plausible(name, p, scope)]),
-    );
-  const query = fill(schema.querystring);
-  const body = fill(schema.body);
+  const naming = { region: scope, docNo: PERSON.v1, codes: [COUNTY, T1, V1] };
+  const query = requiredFields(schemaPart(c.route.schema, 'querystring'), naming);
+  const body = requiredFields(schemaPart(c.route.schema, 'body'), naming);
   if (c.where === 'querystring') query[c.field] = value;
   if (c.where === 'body') body[c.field] = value;
   const url = fillParams(c.route.url, c.where === 'params' ? { name: c.field, value } : undefined);

@@ -121,7 +121,9 @@ export async function seedAccessFixture(app: FastifyInstance, db: DatabaseHandle
   const agentCode = 'A-V1';
   await sql`INSERT INTO agents (county_code, code, name, kind, area_code) VALUES
     ('130802', ${agentCode}, '东关村代征员', 'village', ${V1}),
-    ('130802', 'A-V2', '西关村代征员', 'village', ${V2})`.execute(db.db);
+    ('130802', 'A-V2', '西关村代征员', 'village', ${V2}),
+    ('130802', 'A-V3', '南关村代征员', 'village', ${V3}),
+    ('130803', 'A-OC', '北村代征员', 'village', ${V_OTHER_COUNTY})`.execute(db.db);
 
   const cookies: Record<string, string> = {};
   for (const [username, role, scopeCode] of USERS) {

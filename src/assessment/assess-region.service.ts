@@ -11,15 +11,13 @@ import { type PackRegistry, type ResolvedPack, regionPrefix } from '../policy/pa
 import {
   analyseInputs,
   computeInto,
-  exclusionCounts,
   hasStoredRows,
   insertFirstRun,
   mergeAssessments,
   type Scope,
   type SourceTotal,
+  summary,
   type Totals,
-  totals,
-  totalsBySource,
 } from './assess-region.repository.js';
 
 export interface AssessRegionOptions {
@@ -113,21 +111,21 @@ export async function assessRegion(
       .executeTakeFirstOrThrow();
     let inserted: number;
     let changed = 0;
-    let exclusions: Record<string, number>;
+    let exclusions: Record<string, number> | undefined;
     if (await hasStoredRows(tx, scope)) {
       await computeInto(tx, resolved, scope, trace);
-      exclusions = await exclusionCounts(tx, scope, 'new');
+      // Of this run's people: stored rows of people who left the region stay, and are not theirs.
+      ({ exclusions } = await summary(tx, scope, 'new'));
       ({ inserted, changed } = await mergeAssessments(tx, runId, resolved, scope, trace));
     } else {
       await analyseInputs(tx);
       trace('analyse inputs');
       inserted = await insertFirstRun(tx, runId, resolved, scope);
       trace('first run: compute and insert');
-      exclusions = await exclusionCounts(tx, scope, 'stored');
     }
-    trace('exclusion counts');
-    const t = await totals(tx, scope, 'stored');
-    const bySource = await totalsBySource(tx, scope, 'stored');
+    const stored = await summary(tx, scope, 'stored');
+    const { totals: t, bySource } = stored;
+    exclusions ??= stored.exclusions;
     trace('totals');
     await tx.db
       .updateTable('assessment_runs')
@@ -226,14 +224,10 @@ export async function whatIf(
   try {
     await db.transaction(async (tx) => {
       await computeInto(tx, overlay, scope);
-      const before = {
-        totals: await totals(tx, scope, 'stored'),
-        bySource: await totalsBySource(tx, scope, 'stored'),
-      };
-      const after = {
-        totals: await totals(tx, scope, 'new'),
-        bySource: await totalsBySource(tx, scope, 'new'),
-      };
+      const { totals: beforeTotals, bySource: beforeSources } = await summary(tx, scope, 'stored');
+      const { totals: afterTotals, bySource: afterSources } = await summary(tx, scope, 'new');
+      const before = { totals: beforeTotals, bySource: beforeSources };
+      const after = { totals: afterTotals, bySource: afterSources };
       const diff = sql`FROM new_assess n JOIN assessments a ON a.county_code = n.county_code AND a.year = ${scope.year}
         AND a.person_id = n.person_id JOIN persons p ON p.id = n.person_id
         LEFT JOIN (SELECT person_id, sum(amount_fen) AS paid FROM payments WHERE year = ${scope.year} GROUP BY person_id) pay

@@ -1,5 +1,6 @@
 /**
- * CANBAO_TRACE=1 prints how long each step of a bulk operation took, to stderr: call the returned
+ * CANBAO_TRACE=1 prints how long each step of a bulk operation took and the process's RSS after
+ * it, to stderr: call the returned
  * function after each step with its name. Without the variable it does nothing.
  */
 export function tracer(label: string): (step: string) => void {
@@ -7,7 +8,8 @@ export function tracer(label: string): (step: string) => void {
   let last = performance.now();
   return (step) => {
     const now = performance.now();
-    process.stderr.write(`[${label}] ${step}: ${Math.round(now - last)} ms\n`);
+    const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    process.stderr.write(`[${label}] ${step}: ${Math.round(now - last)} ms (rss ${rss} MiB)\n`);
     last = now;
   };
 }

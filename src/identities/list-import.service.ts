@@ -216,6 +216,8 @@ async function applyList(
   });
 
   trace('list and audit rows');
+  // No JIT: compiling these statements took longer than running them for a county's list.
+  await sql`SET LOCAL jit = off`.execute(db);
   await sql`
     CREATE TEMP TABLE list_stage (
       row_number integer, doc_no text, name text, category text, grade smallint, kind text,

@@ -1,7 +1,7 @@
 // SQL of the population import: a staging table filled by COPY, set-based checks on it, and the
 // merge into households and persons. Every statement works on the whole file at once.
 import { type Kysely, sql } from 'kysely';
-import type { DbSession } from '../db/connection.js';
+import type { DatabaseKind, DbSession } from '../db/connection.js';
 import type { PersonField } from './import-columns.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry tables are not in the shared schema type
@@ -57,13 +57,16 @@ export async function createRun(
 }
 
 /**
- * Memory for this transaction's sorts and hashes: the household DISTINCT ON, the duplicate check
- * and the merge joins over a million rows spill to disk with the default 4 MB. No JIT: the merge
- * statements' cost estimates cross the JIT threshold, and compiling them took longer (~50 ms
- * each) than running them for a county's file.
+ * Memory for this transaction's sorts and hashes. On the server 256 MB: the household DISTINCT ON,
+ * the duplicate check and the merge over a million rows spill to disk with the default 4 MB. On
+ * PGlite the database lives in this process and its memory, once grown, is never given back, so
+ * it gets 64 MB and larger sorts spill instead (a 256 MB sort there adds about 250 MB to the process for
+ * good). No JIT: the merge statements' cost estimates cross the JIT threshold, and compiling them
+ * took longer (~50 ms each) than running them for a county's file.
  */
-export async function tuneSession(db: Db): Promise<void> {
-  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
+export async function tuneSession(db: Db, kind: DatabaseKind): Promise<void> {
+  const workMem = kind === 'pglite' ? '64MB' : '256MB';
+  await sql`SELECT set_config('work_mem', ${workMem}, true)`.execute(db);
   await sql`SET LOCAL jit = off`.execute(db);
 }
 
@@ -341,6 +344,31 @@ export async function mergePersons(
   `.execute(db);
   trace('  persons');
   return r.rows[0]!;
+}
+
+/**
+ * Planner statistics for persons and households once an import has grown or changed them by more
+ * than a fifth (or they have none): every later statement that looks people up — the next county's
+ * import, a department list, an assessment — plans from them, and PGlite has no autovacuum to do
+ * it. Only the looked-up columns are sampled, which skips the wide text and expression indexes.
+ */
+export async function analyseAfterMerge(
+  db: Db,
+  changedPersons: number,
+  changedHouseholds: number,
+): Promise<void> {
+  const r = await sql<{ persons: number; households: number }>`
+    SELECT (SELECT reltuples FROM pg_class WHERE oid = 'persons'::regclass)::float8 AS persons,
+           (SELECT reltuples FROM pg_class WHERE oid = 'households'::regclass)::float8 AS households`.execute(
+    db,
+  );
+  const stale = (reltuples: number, changed: number) =>
+    changed > 0 && (reltuples < 0 || changed > reltuples * 0.2 + 1000);
+  const { persons, households } = r.rows[0]!;
+  if (stale(Number(persons), changedPersons))
+    await sql`ANALYZE persons (doc_no, doc_type, county_code, residence_village, household_id)`.execute(db);
+  if (stale(Number(households), changedHouseholds))
+    await sql`ANALYZE households (county_code, household_no, village_code)`.execute(db);
 }
 
 export async function finishRun(

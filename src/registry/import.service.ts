@@ -16,6 +16,7 @@ import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
 import {
+  analyseAfterMerge,
   checkStage,
   countRejectedRows,
   createRun,
@@ -107,7 +108,7 @@ export async function importPersons(
         allOrNothing: options.allOrNothing === true,
         mapping: options.mapping ? Object.fromEntries(options.mapping) : undefined,
       });
-      await tuneSession(tx.db);
+      await tuneSession(tx.db, tx.kind);
       await createStage(tx.db, runId);
       trace('run and stage created');
       const issuesPath = join(tmp, 'issues.csv');
@@ -173,6 +174,12 @@ export async function importPersons(
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;
       counts.households_inserted = households.inserted;
       counts.households_updated = households.updated;
+      await analyseAfterMerge(
+        tx.db,
+        persons.inserted + persons.updated,
+        households.inserted + households.updated,
+      );
+      trace('statistics');
       await dropStage(tx.db, runId);
       await finishRun(tx.db, runId, 'applied', counts);
       await audit(tx, {

@@ -122,28 +122,37 @@ export async function checkStage(
     SELECT ${importRunId}, row_no, ${columns.region}, region_text,
       '无法识别的行政区划（应为6位区划代码或区县名称），按参保人所在地对账', 'unknown_region', 'warning'
     FROM ${stage} WHERE county_code IS NULL AND region_text IS NOT NULL`.execute(db);
-  await sql`
-    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
-    SELECT ${importRunId}, s.row_no, ${columns.receipt}, s.receipt_no,
-      '文件内税票号重复（与第 ' || d.first_row || ' 行相同）', 'duplicate_in_file'
-    FROM (SELECT receipt_no, min(row_no) AS first_row FROM ${stage} GROUP BY receipt_no HAVING count(*) > 1) d
-    JOIN ${stage} s ON s.receipt_no = d.receipt_no AND s.row_no <> d.first_row`.execute(db);
-  await sql`
-    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
-    SELECT ${importRunId}, s.row_no, ${columns.receipt}, s.receipt_no,
-      '此税票号已在此前的对账中用于另一笔缴费（' || t.name || '，' || (t.amount_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
-      'receipt_conflict'
-    FROM ${stage} s JOIN tax_payments t ON t.receipt_no = s.receipt_no
-    WHERE (t.doc_no, t.amount_fen, t.year) IS DISTINCT FROM (s.doc_no, s.amount_fen, s.year)`.execute(db);
-  await sql`
-    DELETE FROM ${stage} s USING import_rejections r
-    WHERE r.run_id = ${importRunId} AND r.row_number = s.row_no AND r.code IN ('duplicate_in_file', 'receipt_conflict')`.execute(
-    db,
-  );
-  const known = await sql`
-    DELETE FROM ${stage} s USING tax_payments t WHERE t.receipt_no = s.receipt_no`.execute(db);
-  await sql`ANALYZE ${stage}`.execute(db);
-  return { known: Number(known.numAffectedRows ?? 0n) };
+  // One pass over the staged rows against the stored receipts: repeats within the file and
+  // conflicting receipts are rejected, known payments leave the stage, and the known are counted.
+  const checked = await sql<{ known: number }>`
+    WITH dup AS (
+      SELECT receipt_no, min(row_no) AS first_row FROM ${stage} GROUP BY receipt_no HAVING count(*) > 1
+    ), checked AS (
+      SELECT s.row_no, s.receipt_no, coalesce(d.first_row, s.row_no) AS first_row, t.name AS stored_name,
+        t.amount_fen AS stored_fen, t.id IS NOT NULL AS stored,
+        t.id IS NOT NULL AND (t.doc_no, t.amount_fen, t.year) IS DISTINCT FROM (s.doc_no, s.amount_fen, s.year) AS conflict
+      FROM ${stage} s
+      LEFT JOIN dup d ON d.receipt_no = s.receipt_no
+      LEFT JOIN tax_payments t ON t.receipt_no = s.receipt_no
+    ), rejected AS (
+      INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
+      SELECT ${importRunId}::bigint, row_no, ${columns.receipt}::text, receipt_no,
+        '文件内税票号重复（与第 ' || first_row || ' 行相同）', 'duplicate_in_file'
+      FROM checked WHERE row_no <> first_row
+      UNION ALL
+      SELECT ${importRunId}::bigint, row_no, ${columns.receipt}::text, receipt_no,
+        '此税票号已在此前的对账中用于另一笔缴费（' || stored_name || '，' || (stored_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
+        'receipt_conflict'
+      FROM checked WHERE conflict
+    ), gone AS (
+      DELETE FROM ${stage} s USING checked c
+      WHERE c.row_no = s.row_no AND (c.row_no <> c.first_row OR c.stored)
+      RETURNING c.row_no = c.first_row AND NOT c.conflict AS known
+    )
+    SELECT count(*) FILTER (WHERE known)::int AS known FROM gone`.execute(db);
+  // The insert groups persons by the staged ID numbers.
+  await sql`ANALYZE ${stage} (doc_no)`.execute(db);
+  return { known: checked.rows[0]!.known };
 }
 
 /** New tax rows into tax_payments, matched to persons by ID number; returns how many. */

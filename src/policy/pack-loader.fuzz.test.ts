@@ -84,7 +84,7 @@ function mutate(doc: unknown, path: Path, m: Mutation): unknown {
 }
 
 describe('pack loader on mutated packs', () => {
-  it('one value of a wrong type, a key removed or an unknown key added (200 runs)', () => {
+  it('one value of a wrong type, a key removed or an unknown key added (150 runs)', () => {
     let refused = 0;
     fc.assert(
       fc.property(
@@ -106,12 +106,12 @@ describe('pack loader on mutated packs', () => {
           expectClear(file, issues);
         },
       ),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: 150 },
     );
-    expect(refused).toBeGreaterThan(140);
+    expect(refused).toBeGreaterThan(100);
   });
 
-  it('text damaged at random: characters inserted, deleted or replaced (200 runs)', () => {
+  it('text damaged at random: characters inserted, deleted or replaced (150 runs)', () => {
     const junk = fc.constantFrom(
       ':',
       '-',
@@ -144,7 +144,7 @@ describe('pack loader on mutated packs', () => {
           expectClear(file, load(file, text));
         },
       ),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: 150 },
     );
   });
 });

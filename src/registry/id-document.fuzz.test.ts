@@ -41,7 +41,7 @@ const fullWidth = (s: string) =>
   s.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 describe('parseIdDocument', () => {
-  it('answers any string with ok or a Chinese reason, never throws (600 runs)', () => {
+  it('answers any string with ok or a Chinese reason, never throws (400 runs)', () => {
     const idish = fc.string({
       unit: fc.constantFrom(
         '0',
@@ -78,7 +78,7 @@ describe('parseIdDocument', () => {
           } else expect(r.reason).toMatch(/[\u4e00-\u9fff]/);
         },
       ),
-      { seed: SEED, numRuns: 600 },
+      { seed: SEED, numRuns: 400 },
     );
   });
 

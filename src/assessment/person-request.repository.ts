@@ -25,6 +25,8 @@ export interface RegisteredPerson {
   insuredElsewhere: string | null;
   householdId: number | null;
   birthDate: string | null;
+  /** The village the person lives in (the scope a worker's access is checked against). */
+  village: string | null;
 }
 
 interface IdentityRow {
@@ -55,11 +57,12 @@ export async function personRequest(
       insured_elsewhere: string | null;
       household_id: number | null;
       birth_date: string | null;
+      residence_village: string | null;
       identities: IdentityRow[] | null;
     } & ContextRows
   >`
     SELECT p.id, p.county_code, p.name, p.status, p.employee_insurance, p.insured_elsewhere, p.household_id,
-      p.birth_date, ${options.lock ? sql`pg_advisory_xact_lock(p.id)::text IS NOT NULL` : sql`NULL`} AS locked,
+      p.birth_date, p.residence_village, ${options.lock ? sql`pg_advisory_xact_lock(p.id)::text IS NOT NULL` : sql`NULL`} AS locked,
       (SELECT json_agg(json_build_object('category', i.category, 'grade', i.grade, 'kind', i.kind,
           'formerly_poor', i.formerly_poor, 'risk_eliminated', i.risk_eliminated, 'valid_from', i.valid_from) ORDER BY i.id)
         FROM person_identities i
@@ -104,6 +107,7 @@ export async function personRequest(
       insuredElsewhere: row.insured_elsewhere,
       householdId: row.household_id,
       birthDate: row.birth_date,
+      village: row.residence_village,
     },
     request,
   };

@@ -67,6 +67,16 @@ export function registerAccessControl(app: FastifyInstance, db: DatabaseHandle):
 
 type Bag = Record<string, unknown> | undefined;
 
+/**
+ * A scoped user may act on a person only inside their area; a person with no village is outside
+ * every area. For routes that read the person anyway (config.checksPersonScope).
+ */
+export function checkPersonInScope(request: FastifyRequest, village: string | null): void {
+  const scope = request.user?.scopeCode;
+  if (scope && !village?.startsWith(scope))
+    throw new HttpError(403, 'OUT_OF_SCOPE', `此人不在您的管辖范围（${scope}）内`, 'scope');
+}
+
 /** Everything a request names that lies in a region, checked against the user's scope. */
 async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: User): Promise<void> {
   const scope = user.scopeCode!;
@@ -107,8 +117,8 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
   // saving this lookup on the hottest read of the campaign; it must refuse with the same 403.
   const selfChecked = request.routeOptions.config.checksPersonScope === true;
   const docNos = [
-    body?.docNo,
-    query?.docNo,
+    selfChecked ? undefined : body?.docNo,
+    selfChecked ? undefined : query?.docNo,
     selfChecked ? undefined : params?.docNo,
     request.routeOptions.url?.startsWith('/api/persons/:') ? params?.id : undefined,
     // The work list's follow-up names its person `id` (the ID number shown on the list).
@@ -122,7 +132,7 @@ async function checkScope(db: DatabaseHandle, request: FastifyRequest, user: Use
       village: string;
     }>`SELECT residence_village AS village FROM persons WHERE doc_no = ${docNo}`.execute(db.db);
     const village = r.rows[0]?.village;
-    if (village !== undefined && !village.startsWith(scope)) outside('此人');
+    if (village !== undefined) checkPersonInScope(request, village);
   }
   if (typeof params?.code === 'string' && request.routeOptions.url?.startsWith('/api/agents/')) {
     const r = await sql<{ area: string | null; county: string }>`

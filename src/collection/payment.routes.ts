@@ -2,6 +2,7 @@
 // person or a whole household under one receipt), repair a lapse, review a held payment, list.
 // The same services as the CLI; the same transaction number posted again is answered, not stored.
 import type { FastifyInstance } from 'fastify';
+import { checkPersonInScope } from '../auth/access.js';
 import type { AppDeps } from '../http/app.js';
 import { needDb } from '../http/app.js';
 import { DATE, missingAs404, requestActor } from '../http/route-helpers.js';
@@ -94,6 +95,8 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void
   }>(
     '/api/payments',
     {
+      // The payment reads the person anyway and checks their village there: one query fewer.
+      config: { checksPersonScope: true },
       schema: {
         summary: '记录一笔缴费（同一交易号重复提交只记一次）',
         description:
@@ -123,6 +126,7 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void
           ...b,
           recordedBy: requestActor(request),
           onWrongAmount: holdWrongAmount ? 'hold' : 'refuse',
+          authorize: (person) => checkPersonInScope(request, person.village),
         }),
       );
       return reply.status(r.status === 'recorded' ? 201 : r.status === 'held' ? 202 : 200).send(r);

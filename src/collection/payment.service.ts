@@ -5,7 +5,7 @@
 // A wrong amount is refused at a counter; money that already arrived through a channel is held for
 // review instead (onWrongAmount: 'hold'), never silently accepted or lost.
 import { sql } from 'kysely';
-import { personRequest } from '../assessment/person-request.repository.js';
+import { personRequest, type RegisteredPerson } from '../assessment/person-request.repository.js';
 import { auditInsert } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { assess } from '../policy/assess.js';
@@ -37,6 +37,8 @@ export interface PaymentInput {
   recordedBy?: string;
   /** A wrong amount: refuse it (a counter, default) or keep the money and hold it for review (a channel file). */
   onWrongAmount?: 'refuse' | 'hold';
+  /** Throws when the caller may not act on this person (a worker outside their area), before anything is read or written about them. */
+  authorize?: (person: RegisteredPerson) => void;
 }
 
 export interface PaymentResult {
@@ -77,6 +79,7 @@ export async function recordPayment(
     // One person, one payment per year, even when two agents post at once: the person's lock is
     // taken by the read of their request; what may change concurrently is read again under it.
     const found = await personRequest(tx, docNo, input.year, input.paidOn, packs, { lock: true });
+    if (found) input.authorize?.(found.person);
     const personId = found?.person.id ?? null;
     const state = await sql<{
       prior: StoredPayment | null;

@@ -2,7 +2,8 @@
 // inside the caller's area) and GET /api/persons/:docNo (everything about one person). The access
 // layer narrows `region` to the caller's scope and refuses another area's ID number; a person
 // named by their internal number is checked here against the scope as well.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { checkPersonInScope } from '../auth/access.js';
 import { seesFullId } from '../auth/full-id.js';
 import { type AppDeps, needDb } from '../http/app.js';
 import { HttpError } from '../http/errors.js';
@@ -26,12 +27,6 @@ interface SearchQuery {
 }
 
 /** The caller's own area must contain the person (the access layer checks ID numbers; this checks ids too). */
-function inScope(request: FastifyRequest, village: string): void {
-  const scope = request.user?.scopeCode;
-  if (scope && !village.startsWith(scope))
-    throw new HttpError(403, 'OUT_OF_SCOPE', `此人不在您的管辖范围（${scope}）内`, 'scope');
-}
-
 export function registerPersonRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 'packs'>): void {
   app.get<{ Querystring: SearchQuery }>(
     '/api/persons',
@@ -83,7 +78,7 @@ export function registerPersonRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
   app.get<{ Params: { docNo: string }; Querystring: { year?: number } }>(
     '/api/persons/:docNo',
     {
-      // The handler checks the person's village from the row it reads (inScope), one query fewer.
+      // The handler checks the person's village from the row it reads, one query fewer.
       config: { checksPersonScope: true },
       schema: {
         summary:
@@ -117,7 +112,7 @@ export function registerPersonRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
       const found = await personView(needDb(deps), deps.packs, key, {
         fullId: seesFullId(request),
         asOf: todayInChina(),
-        authorize: (row) => inScope(request, row.villageCode),
+        authorize: (row) => checkPersonInScope(request, row.villageCode),
         ...(request.query.year ? { year: request.query.year } : {}),
       });
       if (!found) throw new HttpError(404, 'PERSON_NOT_FOUND', '一人一档中没有此人', 'docNo');

@@ -2,7 +2,7 @@
 // process), once while rows stream into staging and once while they merge into persons. Afterwards:
 // nothing of the killed run is stored (no person, household, run record, audit row or staging table),
 // and importing the same file again gives exactly the file's people, then "unchanged" for all of them.
-// CANBAO_FAULT_ROWS sets the roster size (default 100,000 on the server, a quarter of that on PGlite).
+// CANBAO_FAULT_ROWS sets the roster size (default 100,000 on the server, a fifth of that on PGlite).
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -86,7 +86,7 @@ async function leftovers(db: Kysely<any>) {
 
 for (const kind of serverTestsSkipped ? (['pglite'] as const) : (['server', 'pglite'] as const)) {
   describe(`SIGKILL during a roster import [${kind}]`, () => {
-    const rows = kind === 'server' ? ROWS : Math.round(ROWS / 4);
+    const rows = kind === 'server' ? ROWS : Math.round(ROWS / 5);
     let dir = '';
     let roster = '';
     let server: DatabaseHandle | undefined;

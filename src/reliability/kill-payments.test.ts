@@ -38,9 +38,17 @@ async function burst(
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-for (const kind of serverTestsSkipped ? (['pglite'] as const) : (['server', 'pglite'] as const)) {
+// The server always; PGlite (one session, so no real concurrency) with CANBAO_FAULT_FULL=1, or when
+// the server tests are skipped, to keep the default suite short.
+const KINDS = serverTestsSkipped
+  ? (['pglite'] as const)
+  : process.env.CANBAO_FAULT_FULL === '1'
+    ? (['server', 'pglite'] as const)
+    : (['server'] as const);
+
+for (const kind of KINDS) {
   describe(`SIGKILL during a burst of payments over HTTP [${kind}]`, () => {
-    const N = kind === 'server' ? 3000 : 600;
+    const N = kind === 'server' ? 2000 : 500;
     const ids = payerIds(N);
     let dir = '';
     let server: DatabaseHandle | undefined;

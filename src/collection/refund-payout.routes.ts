@@ -81,6 +81,7 @@ export function registerRefundPayoutRoutes(app: FastifyInstance, deps: AppDeps):
       const csv = stringify([[...PAYOUT_HEADERS], ...r.lines.map((l) => payoutRow(l).map(escapeCell))], {
         bom: true,
         record_delimiter: 'windows',
+        quoted_match: /[\r\n]/, // a lone CR in a cell would split the row in Excel and our reader
       });
       const name = `退付清单-${q.region}-${r.batch}.csv`;
       return reply

@@ -3,7 +3,7 @@
 // keyed by the receipt plus the member, so posting the same receipt again records nothing twice.
 import { sql } from 'kysely';
 import { personRequest } from '../assessment/person-request.repository.js';
-import type { DatabaseHandle } from '../db/connection.js';
+import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { assess } from '../policy/assess.js';
 import { formatYuan } from '../policy/money.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
@@ -71,6 +71,23 @@ export async function payHousehold(
       'amount',
       `金额不符：全户应缴 ${formatYuan(totalFen)}（${due.map((d) => `${d.name} ${formatYuan(d.fen)}`).join('，')}），实收 ${formatYuan(input.amountFen)}`,
     );
+  // One transaction for the whole receipt: when a member turns out to be paid already (an agent's
+  // payment at the same moment), nothing of the receipt is kept — not the members before them.
+  const payments = await db.transaction((tx) => recordMembers(joined(tx), packs, input, due));
+  return { householdNo: household.householdNo, payments, totalFen };
+}
+
+/** A handle whose transactions are the given one: each member's payment joins the household's. */
+function joined(tx: DbSession): DatabaseHandle {
+  return { ...tx, transaction: (fn) => fn(tx), close: async () => undefined };
+}
+
+async function recordMembers(
+  db: DatabaseHandle,
+  packs: PackRegistry,
+  input: HouseholdPaymentInput,
+  due: { docNo: string; name: string; personId: number; fen: number }[],
+): Promise<HouseholdPaymentResult['payments']> {
   const payments: HouseholdPaymentResult['payments'] = [];
   for (const d of due) {
     const result = await recordPayment(db, packs, {
@@ -85,7 +102,7 @@ export async function payHousehold(
     });
     payments.push({ docNo: d.docNo, name: d.name, result });
   }
-  return { householdNo: household.householdNo, payments, totalFen };
+  return payments;
 }
 
 /** One receipt covers the household; each member's payment carries the receipt and the member. */

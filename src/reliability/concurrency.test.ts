@@ -95,6 +95,132 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     expect(stored.rows[0]).toEqual({ n: 40, persons: 40, audits: 40, enrolled: 40 });
   }, 120_000);
 
+  it('a household payment and a member’s own payment at once: the household’s receipt is kept whole or not at all', async () => {
+    // Ten households of two from the people nobody has paid for; each registered for the year.
+    const db = getDb();
+    const first = N - 20;
+    for (let h = 0; h < 10; h++) {
+      const hh = await sql<{ id: number }>`INSERT INTO households (county_code, household_no, village_code)
+        VALUES (${COUNTY}, ${`HH${h}`}, ${VILLAGE}) RETURNING id::int`.execute(db.db);
+      const [a, b] = [ids[first + 2 * h]!, ids[first + 2 * h + 1]!];
+      await sql`UPDATE persons SET household_id = ${hh.rows[0]!.id},
+        relation = CASE WHEN doc_no = ${a} THEN '户主' ELSE '子女' END WHERE doc_no IN (${a}, ${b})`.execute(
+        db.db,
+      );
+      const reg = await app.inject({
+        method: 'POST',
+        url: `/api/households/HH${h}/enrollments`,
+        headers: { cookie: cookies.agent1! },
+        payload: { year: 2025, registeredOn: '2024-10-01' },
+      });
+      expect(reg.statusCode, reg.body).toBe(200);
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, h) => [
+        app.inject({
+          method: 'POST',
+          url: `/api/households/HH${h}/payments`,
+          headers: { cookie: cookies.agent1! },
+          payload: {
+            year: 2025,
+            amountFen: 80000,
+            paidOn: '2024-10-15',
+            channel: 'cash',
+            externalNo: `HH-${h}`,
+          },
+        }),
+        // The member's own payment a little later each time, to land inside the household's.
+        new Promise((resolve) => setTimeout(resolve, h * 3)).then(() =>
+          pay('agent2', ids[first + 2 * h + 1]!, `OWN-${h}`, 'wechat'),
+        ),
+      ]).flat(),
+    );
+    for (let h = 0; h < 10; h++) {
+      const [household, own] = [answers[2 * h]!, answers[2 * h + 1]!];
+      const kept = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM payments WHERE external_no LIKE ${`HH-${h}#%`}`.execute(db.db);
+      const paid = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM payments p JOIN persons x ON x.id = p.person_id
+        WHERE x.doc_no IN (${ids[first + 2 * h]!}, ${ids[first + 2 * h + 1]!}) AND p.year = 2025`.execute(
+        db.db,
+      );
+      const what = `HH${h}: household ${household.statusCode} ${household.body.slice(0, 160)} | own ${own.statusCode}`;
+      if (household.statusCode === 200) {
+        // The household's receipt paid for both; the member's own payment was refused.
+        expect(kept.rows[0]!.n, what).toBe(2);
+        expect(own.statusCode, what).toBe(400);
+      } else {
+        // Refused: none of the household's receipt is kept, and the member paid once, by themself.
+        expect(household.statusCode, what).toBe(400);
+        expect(kept.rows[0]!.n, what).toBe(0);
+        expect(own.statusCode, what).toBe(201);
+      }
+      expect(paid.rows[0]!.n, what).toBe(household.statusCode === 200 ? 2 : 1);
+    }
+  }, 120_000);
+
+  it.runIf(kind === 'server')(
+    'a member paid while the household’s payment waits for them: nothing of the household’s receipt is kept',
+    async () => {
+      // Deterministic: the second member's lock is held while the household's payment runs, and a
+      // payment of theirs is committed under it — as an agent's at the same moment would be.
+      const db = getDb();
+      const [a, b] = [ids[N - 22]!, ids[N - 21]!];
+      const hh = await sql<{ id: number }>`INSERT INTO households (county_code, household_no, village_code)
+        VALUES (${COUNTY}, 'HHX', ${VILLAGE}) RETURNING id::int`.execute(db.db);
+      await sql`UPDATE persons SET household_id = ${hh.rows[0]!.id},
+        relation = CASE WHEN doc_no = ${a} THEN '户主' ELSE '子女' END WHERE doc_no IN (${a}, ${b})`.execute(
+        db.db,
+      );
+      const reg = await app.inject({
+        method: 'POST',
+        url: '/api/households/HHX/enrollments',
+        headers: { cookie: cookies.agent1! },
+        payload: { year: 2025, registeredOn: '2024-10-01' },
+      });
+      expect(reg.statusCode, reg.body).toBe(200);
+      const idOf = async (docNo: string) =>
+        (await sql<{ id: number }>`SELECT id::int FROM persons WHERE doc_no = ${docNo}`.execute(db.db))
+          .rows[0]!.id;
+      const [idA, idB] = [await idOf(a), await idOf(b)];
+      let household: Promise<Awaited<ReturnType<typeof app.inject>>> | undefined;
+      await db.transaction(async (tx) => {
+        await sql`SELECT pg_advisory_xact_lock(${idB})`.execute(tx.db);
+        household = app.inject({
+          method: 'POST',
+          url: '/api/households/HHX/payments',
+          headers: { cookie: cookies.agent1! },
+          payload: {
+            year: 2025,
+            amountFen: 80000,
+            paidOn: '2024-10-15',
+            channel: 'cash',
+            externalNo: 'HH-X',
+          },
+        });
+        for (let i = 0; i < 200; i++) {
+          const waiting = await sql<{ n: number }>`
+            SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(
+            db.db,
+          );
+          if (waiting.rows[0]!.n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        await sql`INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, pack_hash)
+          VALUES (${COUNTY}, 2025, ${idB}, 40000, '2024-10-15', 'wechat', 'OWN-X', 'test')`.execute(tx.db);
+      });
+      const r = await household!;
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().error.code).toBe('already-paid');
+      const kept = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM payments WHERE external_no LIKE 'HH-X#%' OR person_id = ${idA}`.execute(
+        db.db,
+      );
+      expect(kept.rows[0]!.n).toBe(0);
+    },
+    60_000,
+  );
+
   it('two imports of the same department list at once store its identities once', async () => {
     const file = join(dir, `minzheng-${kind}.csv`);
     await writeFile(
@@ -159,7 +285,12 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
 
   it('payments arriving while the region is assessed are all kept, and the ledger adds up', async () => {
     const payers = ids.slice(ON_LIST + 40, ON_LIST + 240);
-    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payments`.execute(getDb().db);
+    const totals = () =>
+      sql<{ n: number; sum: number; audits: number }>`
+        SELECT count(*)::int AS n, COALESCE(sum(amount_fen), 0)::int AS sum,
+          (SELECT count(*)::int FROM audit_log WHERE action = 'payment.record') AS audits
+        FROM payments`.execute(getDb().db);
+    const before = await totals();
     const run = assessRegion(getDb(), shippedPacks(), {
       region: COUNTY,
       year: 2025,
@@ -169,12 +300,13 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     const posts = payers.map((docNo, i) => pay(i % 2 ? 'agent1' : 'agent2', docNo, `DURING-${i}`));
     const [result, ...answers] = await Promise.all([run, ...posts]);
     expect(answers.map((a) => a.statusCode).filter((s) => s !== 201)).toEqual([]);
-    const after = await sql<{ n: number; sum: number; audits: number }>`
-      SELECT count(*)::int AS n, sum(amount_fen)::int AS sum,
-        (SELECT count(*)::int FROM audit_log WHERE action = 'payment.record') AS audits
-      FROM payments`.execute(getDb().db);
-    expect(after.rows[0]!.n - before.rows[0]!.n).toBe(payers.length);
-    expect(after.rows[0]).toMatchObject({ sum: (40 + payers.length) * 40000, audits: 40 + payers.length });
+    const after = await totals();
+    const [b, a] = [before.rows[0]!, after.rows[0]!];
+    expect([a.n - b.n, a.sum - b.sum, a.audits - b.audits]).toEqual([
+      payers.length,
+      payers.length * 40000,
+      payers.length,
+    ]);
     // Every payer's payment is there, once, with its own number.
     const mine = await sql<{ external_no: string }>`
       SELECT external_no FROM payments WHERE external_no LIKE 'DURING-%' ORDER BY external_no`.execute(

@@ -149,6 +149,10 @@ describe('corrupt XLSX', () => {
       Buffer.alloc(600),
     ]);
     expect((await refusal('encrypted.xlsx', ole)).message).toMatch(/加密的 Excel 文件或旧版 \.xls/);
+    const many = buildZip(
+      Array.from({ length: 10_001 }, (_, i) => ({ name: `xl/p${i}.xml`, data: Buffer.from('x') })),
+    );
+    expect((await refusal('many-parts.xlsx', many)).message).toMatch(/10001 个文件/);
     const zip = buildZip([deflatedPart('readme.txt', '这不是工作簿')]);
     expect((await refusal('plain.xlsx', zip)).message).toMatch(/不是 Excel 工作簿/);
   });

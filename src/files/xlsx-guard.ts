@@ -76,6 +76,8 @@ export async function checkXlsx(path: string, budget?: number): Promise<void> {
     const cdOffset = tail.readUInt32LE(eocd + 16);
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
       fail('zip64', '文件超过 4 GB（ZIP64 格式），过大，请拆分后导入');
+    // A workbook holds a few dozen parts; tens of thousands only make the check itself slow.
+    if (count > 10_000) fail('corrupt', `压缩包内有 ${count} 个文件，不像 Excel 工作簿，已拒绝读取`);
     if (cdOffset + cdSize > size - (tailLength - eocd))
       fail('corrupt', '文件已损坏或被截断：压缩包目录超出了文件末尾');
     const cd = Buffer.alloc(cdSize);

@@ -12,6 +12,7 @@ import { registerEventCommands } from '../collection/events.commands.js';
 import { registerHouseholdCommands } from '../collection/household.commands.js';
 import { registerRefundCommands } from '../collection/refund.commands.js';
 import { registerDbCommands } from '../db/db.commands.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { registerServeCommands } from '../http/serve.commands.js';
 import { registerIdentitiesCommands } from '../identities/identities.commands.js';
 import { OutcomeError } from '../policy/outcome.js';
@@ -60,6 +61,13 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof OutcomeError) {
       for (const issue of e.issues) process.stderr.write(`错误 ${issue.expression}：${issue.message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    if (isDatabaseUnavailable(e)) {
+      // Down, restarting or unreachable: say so in Chinese (with the driver's words for the operator).
+      const detail = e instanceof Error && e.message ? `（${e.message}）` : '';
+      process.stderr.write(`错误：${DATABASE_UNAVAILABLE.message}${detail}\n`);
+      process.exitCode = 3;
       return;
     }
     throw e;

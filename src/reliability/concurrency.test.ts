@@ -221,6 +221,63 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     60_000,
   );
 
+  it('refunds: approved and rejected at once get one decision; two payout batches at once pay each once', async () => {
+    const db = getDb();
+    const staff = (await addAndLogin(app, db, [['staff1', 'staff', COUNTY]])).staff1!;
+    // A refund requested on each of the forty payments of the first test.
+    const refunds = await sql<{ id: number }>`
+      INSERT INTO refunds (county_code, year, person_id, payment_id, reason, amount_fen, requested_on, requested_by)
+      SELECT county_code, year, person_id, id, 'overpayment', 1000, '2024-11-01', 'test' FROM payments
+      WHERE external_no LIKE 'A_-%' ORDER BY id RETURNING id::int`.execute(db.db);
+    expect(refunds.rows.length).toBe(40);
+    const decide = (id: number, how: 'approve' | 'reject') =>
+      app.inject({
+        method: 'POST',
+        url: `/api/refunds/${id}/${how}`,
+        headers: { cookie: staff },
+        payload: { note: how === 'approve' ? '同意' : '不符合条件' },
+      });
+    const answers = await Promise.all(
+      refunds.rows.flatMap((r) => [decide(r.id, 'approve'), decide(r.id, 'reject')]),
+    );
+    for (let i = 0; i < refunds.rows.length; i++) {
+      const [approve, reject] = [answers[2 * i]!, answers[2 * i + 1]!];
+      const codes = [approve.statusCode, reject.statusCode].sort();
+      expect(codes, `${approve.body} | ${reject.body}`).toEqual([200, 400]);
+      const state = await sql<{
+        state: string;
+      }>`SELECT state FROM refunds WHERE id = ${refunds.rows[i]!.id}`.execute(db.db);
+      expect(state.rows[0]!.state).toBe(approve.statusCode === 200 ? 'approved' : 'rejected');
+    }
+    const decisions = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_log WHERE action IN ('refund.approve', 'refund.reject')`.execute(
+      db.db,
+    );
+    expect(decisions.rows[0]!.n).toBe(40);
+
+    const approved = await sql<{ n: number; sum: number }>`
+      SELECT count(*)::int AS n, COALESCE(sum(amount_fen), 0)::int AS sum FROM refunds WHERE state = 'approved'`.execute(
+      db.db,
+    );
+    const batches = await Promise.all(
+      ['B1', 'B2'].map((batch) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/refunds/payouts',
+          headers: { cookie: staff },
+          payload: { region: COUNTY, batch },
+        }),
+      ),
+    );
+    for (const b of batches) expect(b.statusCode, b.body).toBeLessThan(300);
+    const paid = await sql<{ n: number; sum: number; batches: number }>`
+      SELECT count(*)::int AS n, COALESCE(sum(amount_fen), 0)::int AS sum,
+        count(DISTINCT payout_batch)::int AS batches FROM refunds WHERE state = 'paid'`.execute(db.db);
+    expect(paid.rows[0]).toMatchObject({ n: approved.rows[0]!.n, sum: approved.rows[0]!.sum });
+    const listed = batches.reduce((s, b) => s + (b.json().lines?.length ?? 0), 0);
+    expect(listed).toBe(approved.rows[0]!.n);
+  }, 120_000);
+
   it('two imports of the same department list at once store its identities once', async () => {
     const file = join(dir, `minzheng-${kind}.csv`);
     await writeFile(

@@ -218,6 +218,9 @@ function openServer(url: string, options: OpenDatabaseOptions): DatabaseHandle {
     connectionString: url,
     max: options.poolSize ?? Number(process.env.CANBAO_DB_POOL ?? 10),
     types: serverTypes,
+    // A server that does not answer (network down, host gone) fails the request after 10 s with
+    // 503 DATABASE_UNAVAILABLE, instead of holding it for the operating system's TCP timeout.
+    connectionTimeoutMillis: 10_000,
   });
   // An idle pooled connection can be cut by the server (restart, admin command). pg reports that as
   // an 'error' event, which would crash the process if nobody listened; the pool replaces the

@@ -97,6 +97,8 @@ export async function assessRegion(
   const { resolved, scope } = resolveScope(packs, opts.region, opts.year, opts.asOf);
   const trace = tracer('assess-region');
   return db.transaction(async (tx) => {
+    // Memory for the hashes and sorts over the whole region: with the default 4 MB they spill to disk.
+    await sql`SET LOCAL work_mem = '256MB'`.execute(tx.db);
     const { id: runId } = await tx.db
       .insertInto('assessment_runs')
       .values({

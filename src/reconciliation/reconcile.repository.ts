@@ -81,6 +81,9 @@ export async function createReconRun(
 }
 
 export async function createStage(db: Db, importRunId: number): Promise<void> {
+  // Memory for the sorts and hashes over the whole file (the checks, the person lookup, the
+  // classification): with the default 4 MB they spill to disk, for this transaction only.
+  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   await sql`
     CREATE UNLOGGED TABLE ${sql.table(stageTable(importRunId))} (
       row_no integer NOT NULL,
@@ -209,7 +212,6 @@ export async function classify(
 ): Promise<void> {
   const { db } = tx;
   const like = `${scope.prefix}%`;
-  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   // Assessments and payments are often just bulk-written (assess-region, COPY) with no planner
   // statistics yet; without them PostgreSQL picks nested loops for the anti-joins below (a 10,000-
   // person region took 21 s instead of a fraction of one).

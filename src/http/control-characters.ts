@@ -30,12 +30,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof (v as { pipe?: unknown }).pipe !== 'function';
 }
 
+export const NUL_MESSAGE = '请求内容含有不允许的空字符（NUL），请删除后重试';
+
 /** preValidation hook: refuse a request whose path parameters, query or JSON body hold a NUL. */
 export async function rejectNulCharacters(request: FastifyRequest): Promise<void> {
   const where =
     findNul(request.params, 'params') ??
     findNul(request.query, 'querystring') ??
     findNul(request.body, 'body');
-  if (where)
-    throw new HttpError(400, 'INVALID_CHARACTER', '请求内容含有不允许的空字符（NUL），请删除后重试', where);
+  if (where) throw new HttpError(400, 'INVALID_CHARACTER', NUL_MESSAGE, where);
 }

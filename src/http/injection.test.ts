@@ -21,6 +21,7 @@ import {
   V1,
 } from '../test-support/access-fixture.js';
 import { createPgliteTestDatabase } from '../test-support/db.js';
+import { multipartBody, waitForJob } from '../test-support/http.js';
 import { apiRoutes, type RegisteredRoute } from '../test-support/route-collector.js';
 import { type Prop, requiredFields, schemaPart } from '../test-support/route-requests.js';
 import { buildApp } from './app.js';
@@ -198,6 +199,45 @@ describe('hostile strings in every free-text field', () => {
     const users = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(db.db);
     expect(users.rows[0]!.n).toBe(9);
   });
+});
+
+describe('hostile strings in upload form fields', () => {
+  it('never answer 500, and a job they start ends (succeeded or failed), never stuck', async () => {
+    const files: Record<string, string> = {
+      identities: ['姓名,身份证号码,类别', `v1村民,${PERSON.v1},低保`].join('\r\n'),
+      events: ['姓名,身份证号码,死亡日期', `v1村民,${PERSON.v1},2024-09-01`].join('\r\n'),
+      population: ['地区代码,户籍人口', `${V1},100`].join('\r\n'),
+    };
+    const fields: [kind: string, field: string, base: Record<string, string>][] = [
+      ['identities', 'department', { county: COUNTY }],
+      ['identities', 'county', { department: '民政' }],
+      ['identities', 'kind', { department: '民政', county: COUNTY }],
+      ['identities', 'asOf', { department: '民政', county: COUNTY }],
+      ['events', 'dateColumn', { department: '卫健', county: COUNTY }],
+      ['events', 'type', { department: '卫健', county: COUNTY }],
+      ['population', 'source', { year: '2025' }],
+      ['population', 'year', {}],
+    ];
+    let sent = 0;
+    for (const [kind, field, base] of fields)
+      for (const value of [...HOSTILE, LONG_QUERY]) {
+        const form = multipartBody({ ...base, [field]: value }, { name: 'list.csv', content: files[kind]! });
+        const r = await app.inject({
+          method: 'POST',
+          url: `/api/imports/${kind}`,
+          headers: { 'content-type': form.contentType, cookie: fx.cookies.admin! },
+          payload: form.body,
+        });
+        sent++;
+        const what = `${kind}.${field}=${JSON.stringify(value.slice(0, 30))}: ${r.statusCode} ${r.body.slice(0, 200)}`;
+        expect(r.statusCode, what).toBeLessThan(500);
+        if (r.statusCode === 202) {
+          const job = await waitForJob(app, r.json().id, fx.cookies.admin);
+          expect(['succeeded', 'failed'], what).toContain(job.status);
+        }
+      }
+    expect(sent).toBe(fields.length * (HOSTILE.length + 1));
+  }, 120_000);
 });
 
 describe('oversized and misshapen bodies', () => {

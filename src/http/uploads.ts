@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NUL_MESSAGE } from './control-characters.js';
 import { HttpError } from './errors.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 ** 3;
@@ -89,6 +90,9 @@ export async function receiveUpload(
     if (request.isMultipart()) {
       for await (const part of request.parts()) {
         if (part.type === 'field') {
+          // Form fields skip the JSON hook (src/http/control-characters.ts): refuse a NUL here.
+          if (typeof part.value === 'string' && part.value.includes('\u0000'))
+            throw new HttpError(400, 'INVALID_CHARACTER', NUL_MESSAGE, part.fieldname);
           if (typeof part.value === 'string') fields[part.fieldname] = part.value;
           continue;
         }

@@ -186,7 +186,8 @@ describe('the access matrix', () => {
     // only the jobs they submitted (job 1 is nobody's here).
     const ownJobsOnly = (role: string, url: string) => role !== 'admin' && url.startsWith('/api/jobs/:id');
     let allowed = 0;
-    for (const route of routes) {
+    // HEAD runs the GET handler (and follows its rule, tested below): the GETs stand for both here.
+    for (const route of routes.filter((r) => r.method !== 'HEAD')) {
       for (const [username, role, scope] of USERS) {
         if (!allowedRoles(route.method, route.url).includes(role)) continue;
         const r = await call(route.method, route.url, fx.cookies[username], scope);
@@ -197,7 +198,7 @@ describe('the access matrix', () => {
         allowed++;
       }
     }
-    expect(allowed).toBeGreaterThan(150);
+    expect(allowed).toBeGreaterThan(120);
   });
 
   it('refuses every scoped role what lies outside its area, by whatever route names it', async () => {

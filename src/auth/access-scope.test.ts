@@ -336,6 +336,25 @@ describe('brute-force login', () => {
     expect((await login('leader', TEST_PASSWORD, '10.0.0.2')).statusCode).toBe(200);
   });
 
+  it('a forged X-Forwarded-For does not make one address look like many', async () => {
+    for (let i = 0; i < 10; i++)
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: `xff${i}`, password: 'guess' },
+        remoteAddress: '10.0.0.9',
+        headers: { 'x-forwarded-for': `192.168.${i}.1` },
+      });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'xff', password: 'guess' },
+      remoteAddress: '10.0.0.9',
+      headers: { 'x-forwarded-for': '192.168.99.1' },
+    });
+    expect(r.statusCode).toBe(429);
+  });
+
   it('a successful login with one’s own account does not wipe the address’s failures', async () => {
     const ip = '10.0.0.3';
     for (let round = 0; round < 3; round++) {

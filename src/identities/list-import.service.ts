@@ -317,9 +317,8 @@ async function applyList(
       ${opts.department}, COALESCE(s.valid_from, ${p.asOf}::date), s.valid_to, ${listId}
     FROM list_stage s
     WHERE s.change = 'add'
-      -- OFFSET 0: an index probe per row, not an anti-join over every identity of every county.
       AND NOT EXISTS (SELECT 1 FROM person_identities o WHERE o.person_id = s.person_id AND o.category = s.category
-        AND o.department = ${opts.department} AND o.valid_to IS NULL OFFSET 0)
+        AND o.department = ${opts.department} AND o.valid_to IS NULL)
     RETURNING person_id, category`.execute(db);
   trace('inserted');
 
@@ -350,6 +349,14 @@ async function applyList(
     rejected: rejectedRows,
   };
   await db.updateTable('department_lists').set(counts).where('id', '=', listId).execute();
+  // Statistics once the identities have grown or changed by a fifth: the next county's list
+  // looks them up, and PGlite has no autovacuum to notice.
+  const touchedRows = inserted.rows.length + ended.rows.length;
+  const est = await sql<{ n: number }>`
+    SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'person_identities'::regclass`.execute(db);
+  const reltuples = Number(est.rows[0]?.n ?? -1);
+  if (touchedRows > 0 && (reltuples < 0 || touchedRows > reltuples * 0.2 + 1000))
+    await sql`ANALYZE person_identities (person_id, category, county_code, department, valid_to)`.execute(db);
   trace('rejections and counts');
 
   // What this list did, from the rows it ended and inserted: both → changed, only inserted →

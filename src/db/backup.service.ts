@@ -11,6 +11,7 @@ import { basename, delimiter, join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { refuse } from '../policy/outcome.js';
 import { type DatabaseHandle, type DatabaseKind, type DbSession, openDatabase } from './connection.js';
+import { refuseIfDataDirInUse } from './data-dir-lock.js';
 import { migrations } from './migrations/index.js';
 
 export interface BackupManifest {
@@ -381,6 +382,8 @@ function describeUrl(url: string): string {
 export async function restorePglite(dataDir: string, file: string, force = false): Promise<RestoreResult> {
   const { manifest, warnings } = await checkBackup(file, 'pglite');
   const dir = resolve(dataDir);
+  // Before moving anything: a running service holds the directory.
+  refuseIfDataDirInUse(dir);
   let movedAside: string | undefined;
   if (existsSync(dir) && (await readdir(dir)).length > 0) {
     if (!force)

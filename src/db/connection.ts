@@ -10,6 +10,7 @@ import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { type CsvSource, csvRecordBatches, csvSourceChunks } from './csv-chunks.js';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { runMigrations } from './migrator.js';
 import { Mutex } from './mutex.js';
@@ -103,12 +104,19 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
   const dataDir = options.dataDir ?? process.env.CANBAO_DATA_DIR ?? './data/pglite';
   const isMemory = dataDir.startsWith('memory://');
   if (!isMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = await PGlite.create({
-    ...(isMemory ? {} : { dataDir: resolve(dataDir) }),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    // Same JS types as on the server: bigint as number, date as 'YYYY-MM-DD'.
-    parsers: { [OID_INT8]: (v: string) => Number(v), [OID_DATE]: (v: string) => v },
-  });
+  const unlock = isMemory ? () => undefined : lockDataDir(resolve(dataDir));
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(isMemory ? {} : { dataDir: resolve(dataDir) }),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      // Same JS types as on the server: bigint as number, date as 'YYYY-MM-DD'.
+      parsers: { [OID_INT8]: (v: string) => Number(v), [OID_DATE]: (v: string) => v },
+    });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const mutex = new Mutex();
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex }) });
 
@@ -179,6 +187,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
         if (!client.closed) await client.close();
       } finally {
         release();
+        unlock();
       }
     },
   };

@@ -19,7 +19,12 @@ describeEachDatabase('POST /api/system/backup', (getDb, kind) => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'canbao-backup-route-'));
     process.env.CANBAO_BACKUP_DIR = dir;
-    app = await buildApp({ packs: shippedPacks(), db: getDb(), auth: { secureCookies: false }, webRoot: false });
+    app = await buildApp({
+      packs: shippedPacks(),
+      db: getDb(),
+      auth: { secureCookies: false },
+      webRoot: false,
+    });
     cookies = await addAndLogin(app, getDb(), [
       ['backup-admin', 'admin'],
       ['backup-staff', 'staff', '130802'],

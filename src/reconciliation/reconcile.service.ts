@@ -110,6 +110,7 @@ export async function reconcile(
   const digest = await sha256File(file);
   const earlier = await findRunByFile(handle.db, scope, digest);
   if (earlier) return unchanged(handle, earlier.id);
+  trace('hash the file, look for an earlier run');
 
   const table = await readTable(file, { knownHeaders: knownTaxHeaders() });
   const columns = resolveTaxColumns(table.headers, fileName);
@@ -128,6 +129,7 @@ export async function reconcile(
         startedBy: options.actor,
       });
       await createStage(tx.db, importRunId);
+      trace('open the file, create runs and stage');
       const issuesPath = join(tmp, 'issues.csv');
       const issuesOut = createWriteStream(issuesPath);
       let rowsRead = 0;

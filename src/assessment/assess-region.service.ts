@@ -89,6 +89,9 @@ export function resolveScope(
   };
 }
 
+/** Advisory lock class of region assessments (the two-key form; a person's lock uses the one-key form). */
+const ASSESS_LOCK_CLASS = 7302;
+
 export async function assessRegion(
   db: DatabaseHandle,
   packs: PackRegistry,
@@ -99,6 +102,10 @@ export async function assessRegion(
   return db.transaction(async (tx) => {
     // Memory for the hashes and sorts over the whole region: with the default 4 MB they spill to disk.
     await sql`SET LOCAL work_mem = '256MB'`.execute(tx.db);
+    // One assessment of a year at a time: two at once (a county's and its city's, or the same one
+    // twice) would both insert the same persons' rows and the second fail on the key. The second
+    // waits here and then merges against what the first stored. Runs are rare; a year's lock is enough.
+    await sql`SELECT pg_advisory_xact_lock(${ASSESS_LOCK_CLASS}, ${opts.year})`.execute(tx.db);
     const { id: runId } = await tx.db
       .insertInto('assessment_runs')
       .values({

@@ -340,6 +340,22 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     expect(open.rows[0]).toEqual({ n: ON_LIST, distinct: ON_LIST });
   }, 120_000);
 
+  it('two assessments of the region at once: one after the other, each person assessed once', async () => {
+    const runs = await Promise.allSettled([
+      assessRegion(getDb(), shippedPacks(), { region: COUNTY, year: 2025, asOf: '2024-10-01' }),
+      assessRegion(getDb(), shippedPacks(), { region: COUNTY, year: 2025, asOf: '2024-10-01' }),
+    ]);
+    expect(
+      runs.map((r) => r.status),
+      runs.map((r) => (r.status === 'rejected' ? String(r.reason) : '')).join(' '),
+    ).toEqual(['fulfilled', 'fulfilled']);
+    const stored = await sql<{ n: number; persons: number }>`
+      SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons FROM assessments WHERE year = 2025`.execute(
+      getDb().db,
+    );
+    expect(stored.rows[0]).toEqual({ n: N, persons: N });
+  }, 120_000);
+
   it('payments arriving while the region is assessed are all kept, and the ledger adds up', async () => {
     const payers = ids.slice(ON_LIST + 40, ON_LIST + 240);
     const totals = () =>

@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
@@ -117,6 +118,14 @@ export async function reconcile(
   const tmp = await mkdtemp(join(tmpdir(), 'canbao-reconcile-'));
   try {
     return await handle.transaction(async (tx) => {
+      // One reconciliation of a region's year at a time: the same file twice at once stored its
+      // tax rows twice (or failed on their key), and two files would merge differences side by
+      // side. The second waits here, then finds the first's run of the same file.
+      await sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK_CLASS}, hashtext(${`${scope.region}:${scope.year}`}))`.execute(
+        tx.db,
+      );
+      const raced = await findRunByFile(tx.db, scope, digest);
+      if (raced) return unchanged(tx, raced.id);
       const importRunId = await createRun(tx.db, 'tax_payments', fileName, digest, {
         region: scope.region,
         year: scope.year,
@@ -212,7 +221,10 @@ export async function reconcile(
   }
 }
 
-async function unchanged(handle: DatabaseHandle, runId: number): Promise<ReconcileResult> {
+/** Advisory lock class of reconciliations (the two-key form; a person's lock uses the one-key form). */
+const RECONCILE_LOCK_CLASS = 7303;
+
+async function unchanged(handle: Pick<DatabaseHandle, 'db'>, runId: number): Promise<ReconcileResult> {
   const run = await getRun(handle, runId);
   return {
     status: 'unchanged',

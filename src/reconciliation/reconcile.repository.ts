@@ -137,6 +137,8 @@ export async function checkStage(
       FROM ${stage} s
       LEFT JOIN dup d ON d.receipt_no = s.receipt_no
       LEFT JOIN tax_payments t ON t.receipt_no = s.receipt_no
+      -- Only repeated or stored receipts can be rejected or known: the rest is not kept here.
+      WHERE d.receipt_no IS NOT NULL OR t.id IS NOT NULL
     ), rejected AS (
       INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
       SELECT ${importRunId}::bigint, row_no, ${columns.receipt}::text, receipt_no,

@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
@@ -85,6 +86,9 @@ function issueLine(runId: number, i: RowIssue): string {
   return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
+/** Advisory lock class of roster imports (the two-key form; a person's lock uses the one-key form). */
+const ROSTER_LOCK_CLASS = 7304;
+
 export async function importPersons(
   handle: DatabaseHandle,
   file: string,
@@ -104,6 +108,10 @@ export async function importPersons(
   const tmp = await mkdtemp(join(tmpdir(), 'canbao-import-'));
   try {
     const result = await handle.transaction(async (tx) => {
+      // One roster import at a time: two at once (the same file sent twice, or two files of a county
+      // naming the same new household) both insert the same households and persons, and the second
+      // failed on their keys. The second waits here and then updates what the first stored.
+      await sql`SELECT pg_advisory_xact_lock(${ROSTER_LOCK_CLASS}, 0)`.execute(tx.db);
       const runId = await createRun(tx.db, 'persons', fileName, digest, {
         allOrNothing: options.allOrNothing === true,
         mapping: options.mapping ? Object.fromEntries(options.mapping) : undefined,

@@ -15,6 +15,7 @@ import { buildApp } from '../http/app.js';
 import { importDepartmentList } from '../identities/list-import.service.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { checkDigit } from '../registry/id-document.js';
+import { importPersons } from '../registry/import.service.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { addAndLogin } from '../test-support/login.js';
 
@@ -51,6 +52,13 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
       headers: { cookie: cookies[who]! },
       payload: { docNo, year: 2025, amountFen: 40000, paidOn: '2024-10-15', channel, externalNo },
     });
+
+  const countyPersons = async () =>
+    (
+      await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons WHERE county_code = ${COUNTY}`.execute(
+        getDb().db,
+      )
+    ).rows[0]!.n;
 
   beforeAll(async () => {
     const db = getDb();
@@ -278,6 +286,40 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     expect(listed).toBe(approved.rows[0]!.n);
   }, 120_000);
 
+  it('two imports of the same roster at once store each person and household once', async () => {
+    const roster = join(dir, `roster-${kind}.csv`);
+    const lines = ['姓名,公民身份号码,性别,户号,与户主关系,乡镇（街道）,村（社区）,人员状态'];
+    const newcomers: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const first17 = `${COUNTY}20010101${String(i + 1).padStart(3, '0')}`;
+      const docNo = first17 + checkDigit(first17);
+      newcomers.push(docNo);
+      // Names without digits; the sex the ID number's 17th digit says (odd: male).
+      const name = `新${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰'[Math.floor(i / 10)]}`;
+      const sex = (i + 1) % 2 ? '男' : '女';
+      lines.push(
+        `${name},${docNo},${sex},R${Math.floor(i / 2)},${i % 2 ? '子女' : '户主'},石洞子沟街道,东关村,正常`,
+      );
+    }
+    await writeFile(roster, lines.join('\r\n'));
+    const results = await Promise.allSettled([
+      importPersons(getDb(), roster),
+      importPersons(getDb(), roster),
+    ]);
+    expect(
+      results.map((r) => r.status),
+      results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')).join(' '),
+    ).toEqual(['fulfilled', 'fulfilled']);
+    const stored = await sql<{ persons: number; distinct: number; households: number }>`
+      SELECT count(*)::int AS persons, count(DISTINCT doc_no)::int AS distinct,
+        (SELECT count(*)::int FROM households WHERE household_no LIKE 'R%') AS households
+      FROM persons WHERE doc_no IN (${sql.join(newcomers)})`.execute(getDb().db);
+    const why = await sql<{ reason: string }>`SELECT reason FROM import_rejections LIMIT 3`.execute(
+      getDb().db,
+    );
+    expect(stored.rows[0], JSON.stringify(why.rows)).toEqual({ persons: 50, distinct: 50, households: 25 });
+  }, 120_000);
+
   it('two imports of the same department list at once store its identities once', async () => {
     const file = join(dir, `minzheng-${kind}.csv`);
     await writeFile(
@@ -353,7 +395,8 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
       SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons FROM assessments WHERE year = 2025`.execute(
       getDb().db,
     );
-    expect(stored.rows[0]).toEqual({ n: N, persons: N });
+    const everyone = await countyPersons();
+    expect(stored.rows[0]).toEqual({ n: everyone, persons: everyone });
   }, 120_000);
 
   it('payments arriving while the region is assessed are all kept, and the ledger adds up', async () => {
@@ -388,7 +431,7 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     expect(mine.rows.length).toBe(payers.length);
 
     // The run covered everyone; the stored assessments, the run's totals and the ledger agree.
-    expect(result.totals.persons).toBe(N);
+    expect(result.totals.persons).toBe(await countyPersons());
     const stored = await sql<{ persons: number; subsidy: number; payable: number }>`
       SELECT count(*)::int AS persons, COALESCE(sum(subsidy_fen), 0)::int AS subsidy,
         COALESCE(sum(payable_fen), 0)::int AS payable

@@ -164,7 +164,7 @@ for (const kind of serverTestsSkipped ? (['pglite'] as const) : (['server', 'pgl
       });
     }, 300_000);
 
-    it('imports the same file again as cleanly as the first time, and once more without changes', async () => {
+    it('imports the same file again as cleanly as the first time (and, on the server, once more without changes)', async () => {
       const expected = await fileFingerprint(roster);
       expect(expected.rows).toBe(rows);
       const first = JSON.parse((await runCli(importArgs(), env)).stdout);
@@ -177,17 +177,21 @@ for (const kind of serverTestsSkipped ? (['pglite'] as const) : (['server', 'pgl
         householdsInserted: expected.households,
       });
       expect(await inspect(dbFingerprint)).toEqual(expected);
-      const again = JSON.parse((await runCli(importArgs(), env)).stdout);
-      expect(again).toMatchObject({
-        status: 'applied',
-        inserted: 0,
-        updated: 0,
-        unchanged: rows,
-        rejected: 0,
-      });
-      expect(await inspect(dbFingerprint)).toEqual(expected);
+      // Once more, unchanged: the same merge code on both databases, so on the server only (time).
+      if (kind === 'server') {
+        const again = JSON.parse((await runCli(importArgs(), env)).stdout);
+        expect(again).toMatchObject({
+          status: 'applied',
+          inserted: 0,
+          updated: 0,
+          unchanged: rows,
+          rejected: 0,
+        });
+        expect(await inspect(dbFingerprint)).toEqual(expected);
+      }
+      const imports = kind === 'server' ? 2 : 1;
       const after = await inspect(leftovers);
-      expect(after).toMatchObject({ runs: 2, running: 0, audits: 2, stages: 0 });
+      expect(after).toMatchObject({ runs: imports, running: 0, audits: imports, stages: 0 });
     }, 400_000);
 
     // The job runner's recovery is the same code on both databases: run it on the server only, to keep

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assessRegion } from '../assessment/assess-region.service.js';
 import { ledger } from '../assessment/ledger.repository.js';
+import { importLifeEvents } from '../collection/event-import.service.js';
 import { buildApp } from '../http/app.js';
 import { importDepartmentList } from '../identities/list-import.service.js';
 import { shippedPacks } from '../policy/pack-loader.js';
@@ -318,6 +319,43 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
       getDb().db,
     );
     expect(stored.rows[0], JSON.stringify(why.rows)).toEqual({ persons: 50, distinct: 50, households: 25 });
+  }, 120_000);
+
+  it('two imports of the same death list at once record each death and its refund once', async () => {
+    // Ten of the people paid for in the first test die; the same list arrives twice at once.
+    const dead = ids.slice(ON_LIST, ON_LIST + 10);
+    const file = join(dir, `deaths-${kind}.csv`);
+    await writeFile(
+      file,
+      ['姓名,证件号码,死亡日期', ...dead.map((id) => `居民${ids.indexOf(id)},${id},2024-11-20`)].join('\r\n'),
+    );
+    const options = {
+      file,
+      type: 'death' as const,
+      source: 'health' as const,
+      reportedOn: '2024-12-01',
+      actor: 'wj',
+    };
+    const results = await Promise.allSettled([
+      importLifeEvents(getDb(), shippedPacks(), options),
+      importLifeEvents(getDb(), shippedPacks(), options),
+    ]);
+    expect(
+      results.map((r) => r.status),
+      results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')).join(' '),
+    ).toEqual(['fulfilled', 'fulfilled']);
+    const values = results.map(
+      (r) => (r as PromiseFulfilledResult<{ recorded: number; alreadyRecorded: number }>).value,
+    );
+    expect(values.map((v) => v.recorded).sort()).toEqual([0, 10]);
+    const stored = await sql<{ events: number; refunds: number; distinctRefunds: number }>`
+      SELECT (SELECT count(*)::int FROM life_events WHERE type = 'death') AS events,
+        (SELECT count(*)::int FROM refunds WHERE reason = 'death') AS refunds,
+        (SELECT count(DISTINCT payment_id)::int FROM refunds WHERE reason = 'death') AS "distinctRefunds"`.execute(
+      getDb().db,
+    );
+    expect(stored.rows[0]!.events).toBe(10);
+    expect(stored.rows[0]!.refunds).toBe(stored.rows[0]!.distinctRefunds);
   }, 120_000);
 
   it('two imports of the same department list at once store its identities once', async () => {

@@ -126,7 +126,11 @@ export async function computeInto(
 const DIFFERS = sql`(a.status, a.exclusion_reason, a.tier, a.standard_fen, a.subsidy_fen, a.category, a.subsidy_rule, a.funding_source)
   IS DISTINCT FROM (n.status, n.exclusion_reason, n.tier, n.standard_fen, n.subsidy_fen, n.category, n.subsidy_rule, n.funding_source)`;
 
-/** Records the changes, then writes only new and changed rows. Returns inserted and changed counts. */
+/**
+ * Records the changes, then writes only new and changed rows. Returns inserted and changed counts.
+ * One join of the computed rows against the stored ones finds both, into a small temp table; the
+ * writes then touch only those rows (an upsert of every person probed every key, changed or not).
+ */
 export async function mergeAssessments(
   tx: DbSession,
   runId: number,
@@ -135,37 +139,52 @@ export async function mergeAssessments(
   trace: (step: string) => void = () => undefined,
 ): Promise<{ inserted: number; changed: number }> {
   const { db } = tx;
+  await sql`DROP TABLE IF EXISTS assess_delta`.execute(db);
+  await sql`
+    CREATE TEMP TABLE assess_delta ON COMMIT DROP AS
+    SELECT n.*, a.person_id IS NULL AS is_new, a.status AS old_status, a.payable_fen AS old_payable_fen,
+      a.category AS old_category, a.funding_source AS old_funding_source
+    FROM new_assess n
+    LEFT JOIN assessments a ON a.county_code = n.county_code AND a.year = ${scope.year} AND a.person_id = n.person_id
+    WHERE a.person_id IS NULL OR ${DIFFERS}`.execute(db);
+  trace('find new and changed rows');
   await sql`
     INSERT INTO assessment_changes (run_id, county_code, year, person_id, old_status, new_status, old_payable_fen,
       new_payable_fen, old_category, new_category, old_funding_source, new_funding_source)
-    SELECT ${runId}, n.county_code, ${scope.year}, n.person_id, a.status, n.status, a.payable_fen, n.payable_fen,
-      a.category, n.category, a.funding_source, n.funding_source
-    FROM new_assess n JOIN assessments a ON a.county_code = n.county_code AND a.year = ${scope.year} AND a.person_id = n.person_id
-    WHERE ${DIFFERS}`.execute(db);
-  trace('record changes');
-  // Counted in SQL: returning a row per person to count them cost more than the write.
+    SELECT ${runId}, county_code, ${scope.year}, person_id, old_status, status, old_payable_fen, payable_fen,
+      old_category, category, old_funding_source, funding_source
+    FROM assess_delta WHERE NOT is_new`.execute(db);
+  const set = sql`run_id = ${runId}, pack_id = ${resolved.pack.id}, pack_hash = ${resolved.hash}, status = d.status,
+      exclusion_reason = d.exclusion_reason, tier = d.tier, standard_fen = d.standard_fen, subsidy_fen = d.subsidy_fen,
+      payable_fen = d.payable_fen, category = d.category, subsidy_rule = d.subsidy_rule, funding_source = d.funding_source,
+      computed_at = now()`;
+  const updated = await sql`
+    UPDATE assessments a SET ${set}
+    FROM assess_delta d
+    WHERE NOT d.is_new AND a.county_code = d.county_code AND a.year = ${scope.year} AND a.person_id = d.person_id`.execute(
+    db,
+  );
+  // New rows; a row another run stored meanwhile is updated instead, as the upsert did.
   const written = await sql<{ inserted: number; changed: number }>`
     WITH w AS (
-    INSERT INTO assessments AS a (county_code, year, person_id, run_id, pack_id, pack_hash, status, exclusion_reason, tier,
-      standard_fen, subsidy_fen, payable_fen, category, subsidy_rule, funding_source, computed_at)
-    SELECT n.county_code, ${scope.year}, n.person_id, ${runId}, ${resolved.pack.id}, ${resolved.hash}, n.status,
-      n.exclusion_reason, n.tier, n.standard_fen, n.subsidy_fen, n.payable_fen, n.category, n.subsidy_rule, n.funding_source, now()
-    FROM new_assess n
-    ON CONFLICT (county_code, year, person_id) DO UPDATE SET
-      run_id = EXCLUDED.run_id, pack_id = EXCLUDED.pack_id, pack_hash = EXCLUDED.pack_hash, status = EXCLUDED.status,
-      exclusion_reason = EXCLUDED.exclusion_reason, tier = EXCLUDED.tier, standard_fen = EXCLUDED.standard_fen,
-      subsidy_fen = EXCLUDED.subsidy_fen, payable_fen = EXCLUDED.payable_fen, category = EXCLUDED.category,
-      subsidy_rule = EXCLUDED.subsidy_rule, funding_source = EXCLUDED.funding_source, computed_at = EXCLUDED.computed_at
-    WHERE (a.status, a.exclusion_reason, a.tier, a.standard_fen, a.subsidy_fen, a.category, a.subsidy_rule, a.funding_source)
-      IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.exclusion_reason, EXCLUDED.tier, EXCLUDED.standard_fen,
-        EXCLUDED.subsidy_fen, EXCLUDED.category, EXCLUDED.subsidy_rule, EXCLUDED.funding_source)
-    RETURNING (xmax = 0) AS inserted
+      INSERT INTO assessments AS a (county_code, year, person_id, run_id, pack_id, pack_hash, status, exclusion_reason, tier,
+        standard_fen, subsidy_fen, payable_fen, category, subsidy_rule, funding_source, computed_at)
+      SELECT d.county_code, ${scope.year}, d.person_id, ${runId}, ${resolved.pack.id}, ${resolved.hash}, d.status,
+        d.exclusion_reason, d.tier, d.standard_fen, d.subsidy_fen, d.payable_fen, d.category, d.subsidy_rule, d.funding_source, now()
+      FROM assess_delta d WHERE d.is_new
+      ON CONFLICT (county_code, year, person_id) DO UPDATE SET
+        run_id = EXCLUDED.run_id, pack_id = EXCLUDED.pack_id, pack_hash = EXCLUDED.pack_hash, status = EXCLUDED.status,
+        exclusion_reason = EXCLUDED.exclusion_reason, tier = EXCLUDED.tier, standard_fen = EXCLUDED.standard_fen,
+        subsidy_fen = EXCLUDED.subsidy_fen, payable_fen = EXCLUDED.payable_fen, category = EXCLUDED.category,
+        subsidy_rule = EXCLUDED.subsidy_rule, funding_source = EXCLUDED.funding_source, computed_at = EXCLUDED.computed_at
+      RETURNING (xmax = 0) AS inserted
     )
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS changed FROM w`.execute(
     db,
   );
-  trace('upsert assessments');
-  return written.rows[0]!;
+  trace('write new and changed rows');
+  const w = written.rows[0]!;
+  return { inserted: w.inserted, changed: w.changed + Number(updated.numAffectedRows ?? 0n) };
 }
 
 export interface Totals {

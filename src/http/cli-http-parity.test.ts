@@ -17,7 +17,7 @@ type Entry = Route | { cliOnly: string };
 
 const IMPORT: Route = 'POST /api/imports/:kind';
 
-export const PARITY: Record<string, Entry> = {
+const PARITY: Record<string, Entry> = {
   'canbao assess': 'POST /api/assess',
   'canbao policy list': 'GET /api/policy/packs',
   'canbao policy show': 'GET /api/policy/packs/:id/summary',

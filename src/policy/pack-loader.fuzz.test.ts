@@ -44,7 +44,7 @@ type Path = (string | number)[];
 
 function paths(value: unknown, at: Path = []): Path[] {
   const out: Path[] = at.length > 0 ? [at] : [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...at, i])));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...paths(v, [...at, i]));
   else if (value !== null && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...at, k]));
   return out;

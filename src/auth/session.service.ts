@@ -1,9 +1,12 @@
 // Sessions: a random token in an HttpOnly cookie; the database keeps only its SHA-256, an expiry and
 // a revocation time. Logging out revokes; an expired or revoked token is simply not a session.
-// A session read is remembered for a few seconds: every API request needs it, and at thousands of
-// requests a second that one query is a tenth of a payment's work. Everything in this process that
-// ends a session or changes a user forgets the remembered ones at once; a change made by another
-// process (`canbao user passwd` while the service runs) takes effect within SESSION_CACHE_MS.
+// A session read is remembered: every API request needs it, and at thousands of requests a second
+// that one query is a tenth of a payment's work. Everything in this process that ends a session or
+// changes a user forgets the remembered ones at once. On the server another process (`canbao user
+// passwd` while the service runs) may change them too, so a session is remembered SESSION_CACHE_MS;
+// a PGlite data directory belongs to one process (data-dir-lock), so there a session is remembered
+// until it expires — and an API request is not held up behind a long import's transaction, which
+// has the embedded database's only connection.
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbSession } from '../db/connection.js';
@@ -31,13 +34,17 @@ export async function createSession(db: Pick<DbSession, 'db'>, userId: number, i
   return token;
 }
 
-export async function sessionUser(db: Pick<DbSession, 'db'>, token: string): Promise<User | undefined> {
+export async function sessionUser(
+  db: Pick<DbSession, 'db'> & { kind?: DbSession['kind'] },
+  token: string,
+): Promise<User | undefined> {
   const hash = digest(token);
   let cache = remembered.get(db.db);
   const hit = cache?.get(hash);
   if (hit && hit.until > Date.now()) return hit.user;
-  const r = await sql<Parameters<typeof toUser>[0]>`
-    SELECT u.id, u.username, u.display_name, u.role, u.scope_code, u.department, u.must_change_password
+  const r = await sql<Parameters<typeof toUser>[0] & { expires_ms: number }>`
+    SELECT u.id, u.username, u.display_name, u.role, u.scope_code, u.department, u.must_change_password,
+      (extract(epoch FROM s.expires_at) * 1000)::float8 AS expires_ms
     FROM sessions s JOIN users u ON u.id = s.user_id
     WHERE s.token_hash = ${hash} AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled`.execute(
     db.db,
@@ -50,14 +57,17 @@ export async function sessionUser(db: Pick<DbSession, 'db'>, token: string): Pro
     }
     // Bounded: a flood of distinct tokens cannot grow it without end.
     if (cache.size >= 10_000) cache.clear();
-    cache.set(hash, { user, until: Date.now() + SESSION_CACHE_MS });
+    const expires = Number(r.rows[0]!.expires_ms);
+    const until = db.kind === 'pglite' ? expires : Math.min(expires, Date.now() + SESSION_CACHE_MS);
+    cache.set(hash, { user, until });
   }
   return user;
 }
 
 export async function revokeSession(db: Pick<DbSession, 'db'>, token: string): Promise<void> {
-  forgetSessions(db);
   await sql`UPDATE sessions SET revoked_at = now() WHERE token_hash = ${digest(token)} AND revoked_at IS NULL`.execute(
     db.db,
   );
+  // After the write: a request read between a forget and the write would remember the session again.
+  forgetSessions(db);
 }

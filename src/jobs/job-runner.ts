@@ -41,6 +41,11 @@ export class JobRunner {
    * transaction, and on PGlite a write to the jobs table would wait for that transaction to end.
    */
   private readonly live = new Map<number, string>();
+  /**
+   * The job running now, as get() answers it without the database: on PGlite an import's
+   * transaction holds the only connection, and the status page must still see its progress.
+   */
+  private current: Job | undefined;
 
   constructor(
     private readonly db: DatabaseHandle,
@@ -78,6 +83,7 @@ export class JobRunner {
   }
 
   async get(id: number): Promise<Job | undefined> {
+    if (this.current && Number(this.current.id) === id) return this.withLive(this.current);
     const r = await sql<Job>`SELECT * FROM jobs WHERE id = ${id}`.execute(this.db.db);
     return r.rows[0] && this.withLive(r.rows[0]);
   }
@@ -110,6 +116,7 @@ export class JobRunner {
       }
     };
     await set(sql`status = 'running', started_at = now()`);
+    this.current = { ...job, status: 'running', started_at: new Date() };
     const ctx: JobContext = {
       progress: async (text) => {
         this.live.set(Number(job.id), text);
@@ -137,6 +144,7 @@ export class JobRunner {
           : { code: 'INTERNAL', message: '任务执行出错，请联系管理员', where: '' };
       await set(sql`status = 'failed', finished_at = now(), error = ${JSON.stringify(error)}::jsonb`);
     } finally {
+      this.current = undefined;
       this.live.delete(Number(job.id));
     }
   }

@@ -8,30 +8,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../http/app.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { maskId } from '../registry/id-document.js';
-import { LI, PW, seedPersonFixture, WANG, ZHANG } from '../registry/person-routes.fixture.js';
+import { LI, requestsAs, seedPersonFixture, WANG, ZHANG } from '../registry/person-routes.fixture.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { assessRegion } from './assess-region.service.js';
 import { TAX_HEADERS } from './tax-export.js';
 
 describeEachDatabase('assessments over HTTP', (getDb) => {
   let app: FastifyInstance;
-  const cookies = new Map<string, string>();
-  const as = async (username: string, url: string, method: 'GET' | 'POST' = 'GET', payload?: object) => {
-    if (!cookies.has(username)) {
-      const r = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username, password: PW },
-      });
-      cookies.set(username, String(r.headers['set-cookie'] ?? '').split(';')[0]!);
-    }
-    return app.inject({
-      method,
-      url,
-      headers: { cookie: cookies.get(username)! },
-      ...(payload ? { payload } : {}),
-    });
-  };
+  const as = requestsAs(() => app);
 
   beforeAll(async () => {
     const db = getDb();

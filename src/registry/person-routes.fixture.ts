@@ -1,6 +1,7 @@
 // Test data for the person, registry and assessment HTTP tests: 双桥区 (130802) with one township
 // and two villages, two households, a 低保 identity (current) and an ended one, a payment, a
 // refund, enrollments, a life event, and users of several roles. Numbers in the tests come from here.
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { addUser } from '../auth/user.service.js';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -63,4 +64,28 @@ export async function seedPersonFixture(db: DatabaseHandle): Promise<Record<stri
       'test',
     );
   return ids;
+}
+
+/**
+ * Requests as one of the fixture's users: each signs in once (password PW) and its session cookie
+ * is kept for the next request. `app` is read at call time (it is built in beforeAll).
+ */
+export function requestsAs(app: () => FastifyInstance) {
+  const cookies = new Map<string, string>();
+  return async (username: string, url: string, method: 'GET' | 'POST' = 'GET', payload?: object) => {
+    if (!cookies.has(username)) {
+      const r = await app().inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: PW },
+      });
+      cookies.set(username, String(r.headers['set-cookie'] ?? '').split(';')[0]!);
+    }
+    return app().inject({
+      method,
+      url,
+      headers: { cookie: cookies.get(username)! },
+      ...(payload ? { payload } : {}),
+    });
+  };
 }

@@ -7,28 +7,12 @@ import { buildApp } from '../http/app.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { maskId } from './id-document.js';
-import { EAST, LI, PW, seedPersonFixture, WANG, ZHANG } from './person-routes.fixture.js';
+import { EAST, LI, requestsAs, seedPersonFixture, WANG, ZHANG } from './person-routes.fixture.js';
 
 describeEachDatabase('persons, registry and regions over HTTP', (getDb) => {
   let app: FastifyInstance;
   let ids: Record<string, number>;
-  const cookies = new Map<string, string>();
-  const as = async (username: string, url: string, method: 'GET' | 'POST' = 'GET', payload?: object) => {
-    if (!cookies.has(username)) {
-      const r = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username, password: PW },
-      });
-      cookies.set(username, String(r.headers['set-cookie'] ?? '').split(';')[0]!);
-    }
-    return app.inject({
-      method,
-      url,
-      headers: { cookie: cookies.get(username)! },
-      ...(payload ? { payload } : {}),
-    });
-  };
+  const as = requestsAs(() => app);
 
   beforeAll(async () => {
     ids = await seedPersonFixture(getDb());

@@ -21,15 +21,23 @@ const AS_OF = '2024-11-30';
 
 // biome-ignore lint/suspicious/noExplicitAny: assessment tables as the test reads them
 async function ledgerState(db: Kysely<any>) {
-  const r = await sql<{ rows: string | null; n: number; payable: number; subsidy: number }>`
+  // One statement, one snapshot: a killed client's COMMIT may still reach the server after the kill,
+  // and the ledger and the runs read apart could then straddle it (old ledger, two runs).
+  const r = await sql<{
+    rows: string | null;
+    n: number;
+    payable: number;
+    subsidy: number;
+    runs: number;
+    unfinished: number;
+  }>`
     SELECT string_agg(person_id || ':' || status || ':' || standard_fen || ':' || subsidy_fen || ':' ||
         payable_fen || ':' || COALESCE(category, ''), ',' ORDER BY person_id) AS rows,
-      count(*)::int AS n, COALESCE(sum(payable_fen), 0)::bigint AS payable, COALESCE(sum(subsidy_fen), 0)::bigint AS subsidy
+      count(*)::int AS n, COALESCE(sum(payable_fen), 0)::bigint AS payable, COALESCE(sum(subsidy_fen), 0)::bigint AS subsidy,
+      (SELECT count(*)::int FROM assessment_runs) AS runs,
+      (SELECT count(*)::int FROM assessment_runs WHERE finished_at IS NULL) AS unfinished
     FROM assessments WHERE county_code = ${REGION} AND year = ${YEAR}`.execute(db);
-  const runs = await sql<{ runs: number; unfinished: number }>`
-    SELECT count(*)::int AS runs, count(*) FILTER (WHERE finished_at IS NULL)::int AS unfinished
-    FROM assessment_runs`.execute(db);
-  const row = r.rows[0]!;
+  const { runs, unfinished, ...row } = r.rows[0]!;
   return {
     hash: createHash('md5')
       .update(row.rows ?? '')
@@ -37,7 +45,8 @@ async function ledgerState(db: Kysely<any>) {
     persons: row.n,
     payableFen: Number(row.payable),
     subsidyFen: Number(row.subsidy),
-    ...runs.rows[0]!,
+    runs,
+    unfinished,
   };
 }
 

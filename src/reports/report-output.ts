@@ -1,6 +1,6 @@
 // Writing report tables to XLSX (several sheets, streamed) and formatting numbers for the terminal.
 import { exportCell } from '../files/escape.js';
-import ExcelJS from '../files/exceljs.js';
+import { loadExcelJS } from '../files/exceljs.js';
 import type { Rows } from '../files/table-writer.js';
 
 export interface SheetSpec {
@@ -11,6 +11,7 @@ export interface SheetSpec {
 
 /** One workbook, one sheet per table; rows are written as they come (async iterables stream). */
 export async function writeWorkbook(path: string, sheets: readonly SheetSpec[]): Promise<void> {
+  const ExcelJS = await loadExcelJS();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
     useStyles: true,

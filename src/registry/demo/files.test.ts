@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEncoding } from '../../files/encoding.js';
-import ExcelJS from '../../files/exceljs.js';
+import { loadExcelJS } from '../../files/exceljs.js';
 import { normalizeHeader } from '../../files/header.js';
 import { cellText, readTable } from '../../files/table-reader.js';
 import { parseListRow, resolveListColumns } from '../../identities/list-row.js';
@@ -19,6 +19,8 @@ import {
 import type { DemoIdentity, DemoPerson } from './model.js';
 import { generateHouseholds } from './population.js';
 import { readRegionRows } from './regions.js';
+
+const ExcelJS = await loadExcelJS();
 
 const regions = readRegionRows(fileURLToPath(new URL('./fixtures/regions-fixture.csv', import.meta.url)));
 const options = { persons: 3000, seed: 'files', regions, counties: ['512022', '130628'] };

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import ExcelJS from '../../files/exceljs.js';
+import { loadExcelJS } from '../../files/exceljs.js';
 import { openCsvSink, openXlsxSink } from './sinks.js';
+
+const ExcelJS = await loadExcelJS();
 
 let dir: string;
 beforeAll(async () => {

@@ -4,9 +4,10 @@
 // title row above the header, which is what county offices actually send.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import type { Worksheet } from 'exceljs';
 import iconv from 'iconv-lite';
 import { escapeCell } from '../../files/escape.js';
-import ExcelJS from '../../files/exceljs.js';
+import { loadExcelJS } from '../../files/exceljs.js';
 
 export type DemoEncoding = 'utf-8' | 'gbk';
 
@@ -71,12 +72,13 @@ export async function openXlsxSink(
   widths: readonly number[],
   rowsPerSheet: number = ROWS_PER_SHEET,
 ): Promise<TableSink> {
+  const ExcelJS = await loadExcelJS();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
     useStyles: true,
     useSharedStrings: false,
   });
-  let sheet: ExcelJS.Worksheet;
+  let sheet: Worksheet;
   let sheetRows = 0;
   let sheets = 0;
   const newSheet = (): void => {

@@ -50,7 +50,17 @@ const CATEGORY_ALIASES: Record<string, IdentityCode> = {
   其他特殊救助对象: 'other_relief',
 };
 
+/** Names already seen: a list repeats a handful of them on every row. */
+const categoryCache = new Map<string, IdentityCode | undefined>();
+
 export function parseCategory(text: string): IdentityCode | undefined {
+  if (categoryCache.has(text)) return categoryCache.get(text);
+  const code = categoryOf(text);
+  if (categoryCache.size < 1000) categoryCache.set(text, code);
+  return code;
+}
+
+function categoryOf(text: string): IdentityCode | undefined {
   const t = text
     .normalize('NFKC')
     .replace(/\s/g, '')

@@ -212,4 +212,34 @@ describeEachDatabase('department list import', (getDb) => {
       /no-id\.csv: 第 1 行（表头）：缺少"公民身份号码"列（可用列名：公民身份号码、身份证号码/,
     );
   });
+
+  it('an identity may only name a list that exists, and a named list cannot be deleted', async () => {
+    const { db } = getDb();
+    const person = await sql<{
+      id: number;
+    }>`SELECT id FROM persons WHERE doc_no = ${people[4]!.docNo}`.execute(db);
+    const personId = person.rows[0]!.id;
+    await expect(
+      sql`INSERT INTO person_identities (county_code, person_id, category, department, valid_from, list_id)
+        VALUES ('430502', ${personId}, 'orphan', 'civil_affairs', '2024-01-01', 999999)`.execute(db),
+    ).rejects.toThrow(/身份记录引用了不存在的部门名单（999999）/);
+    const named = await sql<{ id: number }>`
+      SELECT list_id AS id FROM person_identities i WHERE list_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM department_list_rejections r WHERE r.list_id = i.list_id) LIMIT 1`.execute(
+      db,
+    );
+    const listId = named.rows[0]!.id;
+    await expect(
+      sql`UPDATE person_identities SET ended_by_list_id = 999998 WHERE list_id = ${listId}`.execute(db),
+    ).rejects.toThrow(/不存在的部门名单（999998）/);
+    await expect(sql`DELETE FROM department_lists WHERE id = ${listId}`.execute(db)).rejects.toThrow(
+      /部门名单已被身份记录引用/,
+    );
+    await expect(sql`UPDATE department_lists SET id = -id WHERE id = ${listId}`.execute(db)).rejects.toThrow(
+      /部门名单已被身份记录引用/,
+    );
+    await expect(sql`TRUNCATE department_lists CASCADE`.execute(db)).rejects.toThrow(
+      /部门名单已被身份记录引用/,
+    );
+  });
 });

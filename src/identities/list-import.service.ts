@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import { audit } from '../audit/audit-log.js';
+import { auditInsert } from '../audit/audit-log.js';
 import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
 import { readTable } from '../files/index.js';
-import { addDays } from '../policy/dates.js';
+import { addDays, todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { extraFieldsIssue, type RowIssue } from '../registry/import-row.js';
 import { CERTIFIES, type Department } from './departments.js';
@@ -49,20 +49,6 @@ export interface ListImportResult {
   changes: IdentityChange[];
 }
 
-const STAGE_COLUMNS = [
-  'row_number',
-  'doc_no',
-  'name',
-  'category',
-  'grade',
-  'kind',
-  'formerly_poor',
-  'risk_eliminated',
-  'valid_from',
-  'valid_to',
-  'change',
-] as const;
-
 /** Thrown inside the transaction to roll it back while keeping the report of what was wrong. */
 class RollbackForAllOrNothing extends Error {
   constructor(readonly result: ListImportResult) {
@@ -101,6 +87,7 @@ export async function importDepartmentList(
   const good: ListRow[] = [];
   const seen = new Map<string, number>();
   let rowsRead = 0;
+  const today = todayInChina();
   for await (const batch of table.batches(5000)) {
     for (const r of batch) {
       if (++rowsRead % 10_000 === 0) opts.onProgress?.(rowsRead);
@@ -109,7 +96,7 @@ export async function importDepartmentList(
         issues.push(extra);
         continue;
       }
-      const parsed = parseListRow(r.rowNumber, r.cells, columns, opts.department);
+      const parsed = parseListRow(r.rowNumber, r.cells, columns, opts.department, today);
       if ('issues' in parsed) {
         issues.push(...parsed.issues);
         continue;
@@ -138,7 +125,10 @@ export async function importDepartmentList(
       // One list per department and county at a time: two imports at once would otherwise both find
       // no open identity and both add it, or both store the same file and the second fail on the
       // unique key. The second waits here, then sees what the first did.
-      await sql`SELECT pg_advisory_xact_lock(${LIST_LOCK_CLASS}, hashtext(${`${opts.county}:${opts.department}`}))`.execute(
+      // No JIT: compiling the import's statement took longer than running it for a county's list.
+      // Custom plans: the row counts of the list's arrays are known only at each call.
+      await sql`SELECT pg_advisory_xact_lock(${LIST_LOCK_CLASS}, hashtext(${`${opts.county}:${opts.department}`})),
+        set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`.execute(
         tx.db,
       );
       const imported = await priorList(tx.db, opts, sha);
@@ -180,6 +170,19 @@ interface Prepared {
   issues: RowIssue[];
 }
 
+/**
+ * Applies the checked rows in one statement: the list row and its audit row, each row's person
+ * looked up once, the rejections, the ends of identities no longer listed, the new periods, the
+ * counts and the change report. A county's list used to take some fifteen statements, and their
+ * cost per file, not per row, was most of the import.
+ *
+ * All of it reads the identities as they were before the statement. The identities a row of the
+ * list would find open after the ends are worked out from that: an open identity of another
+ * county stays open, one of this county is ended when its attributes differ or a removal names it.
+ * No join between two of the statement's own row sets: their row counts are guesses to the
+ * planner, and a nested loop over two of them is quadratic. Lookups are index probes (LATERAL),
+ * and rows are brought together by GROUP BY or a window instead.
+ */
 async function applyList(
   tx: DbSession,
   opts: ListImportOptions,
@@ -187,250 +190,233 @@ async function applyList(
   trace: (step: string) => void,
 ): Promise<ListImportResult> {
   const { db } = tx;
-  const { id: listId } = await db
-    .insertInto('department_lists')
-    .values({
-      county_code: opts.county,
-      department: opts.department,
-      list_kind: p.kind,
-      as_of: p.asOf,
-      file_name: basename(opts.file),
-      file_sha256: p.sha,
-      imported_by: opts.importedBy ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await audit(tx, {
-    actor: opts.importedBy ?? 'system',
-    action: 'identities.import',
-    entity: 'department_list',
-    entityId: listId,
-    countyCode: opts.county,
-    after: {
-      department: opts.department,
-      kind: p.kind,
-      asOf: p.asOf,
-      file: basename(opts.file),
-      sha256: p.sha,
-    },
-  });
-
-  trace('list and audit rows');
-  // No JIT: compiling these statements took longer than running them for a county's list.
-  await sql`SET LOCAL jit = off`.execute(db);
-  await sql`
-    CREATE TEMP TABLE list_stage (
-      row_number integer, doc_no text, name text, category text, grade smallint, kind text,
-      formerly_poor boolean, risk_eliminated boolean, valid_from date, valid_to date, change text,
-      person_id bigint, person_name text
-    ) ON COMMIT DROP`.execute(db);
-  await tx.copyFrom('list_stage', STAGE_COLUMNS, stageCsv(p.good));
-  // Temp tables get no statistics by themselves; the joins below need them to avoid nested loops.
-  trace('stage and COPY');
-  await sql`ANALYZE list_stage`.execute(db);
-  trace('analyze');
-  // One index probe per row: a join would read all of persons for every county's list.
-  await sql`
-    UPDATE list_stage s SET (person_id, person_name) = (
-      SELECT p.id, p.name FROM persons p WHERE p.doc_no = s.doc_no AND p.county_code = ${opts.county} LIMIT 1
-    )`.execute(db);
-  trace('persons found');
-
-  // Person-level rejections: not in this county's registry, or the name does not match it.
-  const unknown = await sql<{ row_number: number; doc_no: string; name: string; person_name: string | null }>`
-    DELETE FROM list_stage WHERE person_id IS NULL OR person_name <> name
-    RETURNING row_number, doc_no, name, person_name`.execute(db);
-  trace('unknown persons');
-  const personIssues: RowIssue[] = unknown.rows.map((r) =>
-    r.person_name === null
-      ? {
-          rowNumber: r.row_number,
-          column: FIELD_NAMES.docNo,
-          value: r.doc_no,
-          reason: `该人员不在本地区（${opts.county}）一人一档中`,
-          severity: 'error',
-          code: 'unknown_person',
-        }
-      : {
-          rowNumber: r.row_number,
-          column: FIELD_NAMES.name,
-          value: r.name,
-          reason: `姓名与一人一档不一致（档案姓名：${r.person_name}）`,
-          severity: 'error',
-          code: 'name_mismatch',
-        },
-  );
-
+  const county = opts.county;
+  const department = opts.department;
   const dayBefore = addDays(p.asOf, -1);
-  const categories = CERTIFIES[opts.department];
-  const open = sql`
-    SELECT * FROM person_identities
-    WHERE county_code = ${opts.county} AND department = ${opts.department} AND valid_to IS NULL`;
-  const sameAttrs = sql`o.grade IS NOT DISTINCT FROM s.grade AND o.kind IS NOT DISTINCT FROM s.kind
-    AND o.formerly_poor IS NOT DISTINCT FROM s.formerly_poor AND o.risk_eliminated IS NOT DISTINCT FROM s.risk_eliminated`;
-
-  // Removals named in a change list that match no open identity are rejected, not ignored.
-  const orphanRemovals = await sql<{ row_number: number; doc_no: string }>`
-    DELETE FROM list_stage s WHERE s.change = 'remove'
-      AND NOT EXISTS (SELECT 1 FROM (${open}) o WHERE o.person_id = s.person_id AND o.category = s.category)
-    RETURNING row_number, doc_no`.execute(db);
-  trace('orphan removals');
-  for (const r of orphanRemovals.rows) {
-    personIssues.push({
-      rowNumber: r.row_number,
-      column: FIELD_NAMES.change,
-      value: '减少',
-      reason: '该人员目前没有此身份，无法减少',
-      severity: 'error',
-      code: 'nothing_to_remove',
-    });
-  }
-
-  const unchanged = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM list_stage s JOIN (${open}) o ON o.person_id = s.person_id AND o.category = s.category
-    WHERE s.change = 'add' AND ${sameAttrs}`.execute(db);
-  trace('unchanged');
-
-  // End: changed attributes (a new period follows), removals, and for a snapshot everyone absent.
-  const ended = await sql<{ person_id: number; category: string; reason: string }>`
-    WITH targets AS (
-      SELECT o.id, o.person_id, o.category, 'changed' AS reason FROM (${open}) o
-        JOIN list_stage s ON s.person_id = o.person_id AND s.category = o.category AND s.change = 'add'
-        WHERE NOT (${sameAttrs})
+  const categories = CERTIFIES[department];
+  const col = <T>(f: (r: ListRow) => T) => p.good.map(f);
+  // Without removals in the list, no row's period depends on another row of the same person.
+  const anyRemovals = p.good.some((r) => r.change === 'remove');
+  const sameAttrs = sql`o.grade IS NOT DISTINCT FROM f.grade AND o.kind IS NOT DISTINCT FROM f.kind
+    AND o.formerly_poor IS NOT DISTINCT FROM f.formerly_poor AND o.risk_eliminated IS NOT DISTINCT FROM f.risk_eliminated`;
+  // For a snapshot: every open identity of the department's categories in this county that the
+  // list does not name (grouped with the listed keys rather than anti-joined to them).
+  const absent =
+    p.kind === 'snapshot'
+      ? sql`
       UNION ALL
-      SELECT o.id, o.person_id, o.category, 'removed' FROM (${open}) o
-        JOIN list_stage s ON s.person_id = o.person_id AND s.category = o.category AND s.change = 'remove'
+      SELECT unnest(ids), person_id, category, 'removed', false, NULL, NULL FROM (
+        SELECT person_id, category, array_agg(id) FILTER (WHERE id IS NOT NULL) AS ids, bool_or(id IS NULL) AS listed
+        FROM (
+          SELECT o.id, o.person_id, o.category FROM person_identities o
+          WHERE o.county_code = ${county} AND o.department = ${department} AND o.valid_to IS NULL
+            AND o.category IN (${sql.join(categories.map((c) => sql`${c}`))})
+          UNION ALL
+          SELECT NULL, person_id, category FROM m
+        ) k GROUP BY person_id, category
+      ) g WHERE NOT listed AND ids IS NOT NULL
+        -- Nothing to group when the county has none open (a first list).
+        AND EXISTS (SELECT 1 FROM person_identities o WHERE o.county_code = ${county} AND o.department = ${department}
+          AND o.valid_to IS NULL)`
+      : sql``;
+
+  const q = sql<ApplyRow>`
+    WITH lid AS MATERIALIZED (
+      SELECT nextval(pg_get_serial_sequence('department_lists', 'id')) AS id
+    ),
+    src AS (
+      SELECT * FROM unnest(${col((r) => r.rowNumber)}::int[], ${col((r) => r.docNo)}::text[],
+        ${col((r) => r.name)}::text[], ${col((r) => r.category)}::text[], ${col((r) => r.grade)}::smallint[],
+        ${col((r) => r.kind)}::text[], ${col((r) => r.formerlyPoor)}::boolean[],
+        ${col((r) => r.riskEliminated)}::boolean[], ${col((r) => r.validFrom)}::date[],
+        ${col((r) => r.validTo)}::date[], ${col((r) => r.change)}::text[])
+        AS s (row_number, doc_no, name, category, grade, kind, formerly_poor, risk_eliminated, valid_from, valid_to, change)
+    ),
+    -- One index probe per row: a join would read all of persons for every county's list.
+    found AS MATERIALIZED (
+      SELECT s.*, p.id AS person_id, p.name AS person_name
+      FROM src s LEFT JOIN LATERAL (
+        SELECT id, name FROM persons p WHERE p.doc_no = s.doc_no AND p.county_code = ${county} LIMIT 1
+      ) p ON true
+    ),
+    -- The rows whose person is in this county's registry under that name, each with the open
+    -- identities of its person and category from this department.
+    m AS MATERIALIZED (
+      SELECT f.*, o.county_ids, o.differing_ids, o.same_n, o.elsewhere_n
+      FROM found f CROSS JOIN LATERAL (
+        SELECT array_agg(o.id) FILTER (WHERE o.county_code = ${county}) AS county_ids,
+          array_agg(o.id) FILTER (WHERE o.county_code = ${county} AND NOT (${sameAttrs})) AS differing_ids,
+          count(*) FILTER (WHERE o.county_code = ${county} AND ${sameAttrs})::int AS same_n,
+          count(*) FILTER (WHERE o.county_code <> ${county})::int AS elsewhere_n
+        FROM person_identities o
+        WHERE o.person_id = f.person_id AND o.category = f.category AND o.department = ${department}
+          AND o.valid_to IS NULL
+      ) o
+      WHERE f.person_id IS NOT NULL AND f.person_name = f.name
+    ),
+    -- Not in this county's registry, the name does not match it, or a removal of an identity the
+    -- person does not have here.
+    person_issues AS (
+      SELECT row_number,
+        CASE WHEN person_id IS NULL THEN ${FIELD_NAMES.docNo} ELSE ${FIELD_NAMES.name} END AS column_name,
+        CASE WHEN person_id IS NULL THEN doc_no ELSE name END AS value,
+        CASE WHEN person_id IS NULL THEN ${`该人员不在本地区（${county}）一人一档中`}
+          ELSE ${'姓名与一人一档不一致（档案姓名：'} || person_name || ${'）'} END AS reason,
+        CASE WHEN person_id IS NULL THEN 'unknown_person' ELSE 'name_mismatch' END AS code
+      FROM found WHERE person_id IS NULL OR person_name <> name
       UNION ALL
-      SELECT o.id, o.person_id, o.category, 'removed' FROM (${open}) o
-        WHERE ${p.kind === 'snapshot'} AND o.category IN (${sql.join(categories.map((c) => sql`${c}`))})
-          AND NOT EXISTS (SELECT 1 FROM list_stage s WHERE s.person_id = o.person_id AND s.category = o.category)
+      SELECT row_number, ${FIELD_NAMES.change}, '减少', '该人员目前没有此身份，无法减少', 'nothing_to_remove'
+      FROM m WHERE change = 'remove' AND county_ids IS NULL
+    ),
+    rejected AS (
+      INSERT INTO department_list_rejections (list_id, row_number, column_name, value, reason, code)
+      SELECT (SELECT id FROM lid), * FROM (
+        SELECT * FROM unnest(${p.issues.map((i) => i.rowNumber)}::int[], ${p.issues.map((i) => i.column)}::text[],
+          ${p.issues.map((i) => i.value)}::text[], ${p.issues.map((i) => i.reason)}::text[],
+          ${p.issues.map((i) => i.code)}::text[]) AS j (row_number, column_name, value, reason, code)
+        UNION ALL
+        SELECT * FROM person_issues
+      ) i
+      RETURNING row_number
+    ),
+    -- Per row: whether it adds a period (unless an open identity stays: another county's, or this
+    -- county's with the same attributes when no removal of the same list ends it), and whether a
+    -- period is added for its person and category at all.
+    staged AS MATERIALIZED (
+      SELECT s.*, ${anyRemovals ? sql`bool_or(inserts) OVER (PARTITION BY person_id, category)` : sql`inserts`} AS key_inserted
+      FROM (
+        SELECT s.*, change = 'add' AND elsewhere_n = 0 AND (same_n = 0 OR removed_too) AS inserts
+        FROM (
+          SELECT m.*, ${anyRemovals ? sql`bool_or(change = 'remove' AND county_ids IS NOT NULL) OVER (PARTITION BY person_id, category)` : sql`false`} AS removed_too
+          FROM m
+        ) s
+      ) s
+    ),
+    -- End: changed attributes (a new period follows), removals, and for a snapshot everyone absent.
+    targets AS (
+      SELECT unnest(differing_ids) AS id, person_id, category, 'changed' AS reason, key_inserted, doc_no, name
+      FROM staged WHERE change = 'add'
+      UNION ALL
+      SELECT unnest(county_ids), person_id, category, 'removed', key_inserted, doc_no, name
+      FROM staged WHERE change = 'remove'
+      ${absent}
+    ),
+    ended AS (
+      UPDATE person_identities pi
+      SET valid_to = GREATEST(${dayBefore}::date, pi.valid_from - 1), ended_by_list_id = (SELECT id FROM lid)
+      FROM targets t WHERE pi.id = t.id
+      RETURNING t.person_id, t.category, t.reason, t.key_inserted, t.doc_no, t.name
+    ),
+    -- A period added after one ended for the same person and category is a change.
+    added AS MATERIALIZED (
+      SELECT *, CASE WHEN differing_ids IS NOT NULL OR removed_too THEN 'changed' ELSE 'added' END AS report
+      FROM staged WHERE inserts
+    ),
+    inserted AS (
+      INSERT INTO person_identities (county_code, person_id, category, grade, kind, formerly_poor, risk_eliminated,
+        department, valid_from, valid_to, list_id)
+      SELECT ${county}, s.person_id, s.category, s.grade, s.kind, s.formerly_poor, s.risk_eliminated,
+        ${department}, COALESCE(s.valid_from, ${p.asOf}::date), s.valid_to, (SELECT id FROM lid)
+      FROM added s
+    ),
+    counts AS (
+      SELECT
+        (SELECT count(*) FROM added WHERE differing_ids IS NULL)::int AS added,
+        (SELECT count(*) FROM (SELECT DISTINCT person_id, category FROM ended WHERE reason = 'changed') e)::int AS changed,
+        (SELECT count(*) FROM ended WHERE reason = 'removed')::int AS removed,
+        (SELECT COALESCE(sum(same_n), 0) FROM m WHERE change = 'add')::int AS unchanged,
+        (SELECT count(DISTINCT row_number) FROM rejected)::int AS rejected,
+        ((SELECT count(*) FROM added) + (SELECT count(*) FROM ended))::int AS touched
+    ),
+    list AS (
+      INSERT INTO department_lists (id, county_code, department, list_kind, as_of, file_name, file_sha256,
+        imported_by, rows_read, added, changed, removed, unchanged, rejected)
+      SELECT lid.id, ${county}, ${department}, ${p.kind}, ${p.asOf}, ${basename(opts.file)}, ${p.sha},
+        ${opts.importedBy ?? null}, ${p.rowsRead}, c.added, c.changed, c.removed, c.unchanged, c.rejected
+      FROM lid, counts c
+    ),
+    audited AS (
+      ${auditInsert(
+        {
+          actor: opts.importedBy ?? 'system',
+          action: 'identities.import',
+          entity: 'department_list',
+          entityId: sql`lid.id`,
+          countyCode: county,
+          after: {
+            department,
+            kind: p.kind,
+            asOf: p.asOf,
+            file: basename(opts.file),
+            sha256: p.sha,
+          },
+        },
+        sql`lid`,
+      )}
     )
-    UPDATE person_identities pi SET valid_to = GREATEST(${dayBefore}::date, pi.valid_from - 1), ended_by_list_id = ${listId}
-    FROM targets t WHERE pi.id = t.id
-    RETURNING t.person_id, t.category, t.reason`.execute(db);
-  trace('ended');
+    SELECT (SELECT id FROM lid) AS list_id, c.*,
+      (SELECT reltuples::float8 FROM pg_class WHERE oid = 'person_identities'::regclass) AS reltuples,
+      (SELECT COALESCE(json_agg(i ORDER BY i.row_number), '[]') FROM person_issues i) AS person_issues,
+      (SELECT COALESCE(json_agg(r ORDER BY r.change, r."docNo"), '[]') FROM (
+        SELECT doc_no AS "docNo", name, category, report AS change FROM added
+        UNION ALL
+        -- Who: from the list's own rows, from persons for those a snapshot left out.
+        SELECT COALESCE(e.doc_no, (SELECT doc_no FROM persons WHERE id = e.person_id)),
+          COALESCE(e.name, (SELECT name FROM persons WHERE id = e.person_id)), e.category, 'removed'
+        FROM ended e WHERE NOT e.key_inserted
+        ORDER BY 4, 1 LIMIT 1000
+      ) r) AS changes
+    FROM counts c`;
+  const { rows } = await q.execute(db);
+  const r = rows[0]!;
+  trace('applied');
 
-  const inserted = await sql<{ person_id: number; category: string }>`
-    INSERT INTO person_identities (county_code, person_id, category, grade, kind, formerly_poor, risk_eliminated,
-      department, valid_from, valid_to, list_id)
-    SELECT ${opts.county}, s.person_id, s.category, s.grade, s.kind, s.formerly_poor, s.risk_eliminated,
-      ${opts.department}, COALESCE(s.valid_from, ${p.asOf}::date), s.valid_to, ${listId}
-    FROM list_stage s
-    WHERE s.change = 'add'
-      AND NOT EXISTS (SELECT 1 FROM person_identities o WHERE o.person_id = s.person_id AND o.category = s.category
-        AND o.department = ${opts.department} AND o.valid_to IS NULL)
-    RETURNING person_id, category`.execute(db);
-  trace('inserted');
-
-  const changedKeys = new Set(
-    ended.rows.filter((r) => r.reason === 'changed').map((r) => `${r.person_id}|${r.category}`),
-  );
-  const added = inserted.rows.filter((r) => !changedKeys.has(`${r.person_id}|${r.category}`)).length;
-  const removed = ended.rows.filter((r) => r.reason === 'removed').length;
-  const rejections = [...p.issues, ...personIssues].sort((a, b) => a.rowNumber - b.rowNumber);
-  // Counted in rows: one row may carry several problems.
-  const rejectedRows = new Set(rejections.map((r) => r.rowNumber)).size;
-
-  if (rejections.length > 0) {
-    const rows = rejections.map(
-      (r) => sql`(${listId}, ${r.rowNumber}, ${r.column}, ${r.value}, ${r.reason}, ${r.code})`,
-    );
-    for (let i = 0; i < rows.length; i += 5000) {
-      await sql`INSERT INTO department_list_rejections (list_id, row_number, column_name, value, reason, code)
-        VALUES ${sql.join(rows.slice(i, i + 5000))}`.execute(db);
-    }
-  }
-  const counts = {
-    rows_read: p.rowsRead,
-    added,
-    changed: changedKeys.size,
-    removed,
-    unchanged: unchanged.rows[0]!.n,
-    rejected: rejectedRows,
-  };
-  await db.updateTable('department_lists').set(counts).where('id', '=', listId).execute();
   // Statistics once the identities have grown or changed by a fifth: the next county's list
   // looks them up, and PGlite has no autovacuum to notice.
-  const touchedRows = inserted.rows.length + ended.rows.length;
-  const est = await sql<{ n: number }>`
-    SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'person_identities'::regclass`.execute(db);
-  const reltuples = Number(est.rows[0]?.n ?? -1);
-  if (touchedRows > 0 && (reltuples < 0 || touchedRows > reltuples * 0.2 + 1000))
+  const reltuples = Number(r.reltuples ?? -1);
+  if (r.touched > 0 && (reltuples < 0 || r.touched > reltuples * 0.2 + 1000)) {
     await sql`ANALYZE person_identities (person_id, category, county_code, department, valid_to)`.execute(db);
-  trace('rejections and counts');
+    trace('statistics');
+  }
 
-  // What this list did, from the rows it ended and inserted: both → changed, only inserted →
-  // added, only ended → removed (reading them back would scan every county's identities).
-  const endedKeys = new Set(ended.rows.map((r) => `${r.person_id}|${r.category}`));
-  const insertedKeys = new Set(inserted.rows.map((r) => `${r.person_id}|${r.category}`));
-  const touched = [
-    ...inserted.rows.map((r) => ({
-      ...r,
-      change: endedKeys.has(`${r.person_id}|${r.category}`) ? 'changed' : 'added',
-    })),
-    ...ended.rows
-      .filter((r) => !insertedKeys.has(`${r.person_id}|${r.category}`))
-      .map((r) => ({ person_id: r.person_id, category: r.category, change: 'removed' })),
-  ];
-  const changes =
-    touched.length === 0
-      ? { rows: [] as IdentityChange[] }
-      : await sql<IdentityChange>`
-    SELECT p.doc_no AS "docNo", p.name, c.category, c.change
-    FROM unnest(${touched.map((t) => t.person_id)}::bigint[], ${touched.map((t) => t.category)}::text[],
-      ${touched.map((t) => t.change)}::text[]) AS c (person_id, category, change)
-    JOIN persons p ON p.id = c.person_id
-    ORDER BY c.change, p.doc_no LIMIT 1000`.execute(db);
-  trace('changes for the report');
-
+  const personIssues: RowIssue[] = r.person_issues.map((i) => ({
+    rowNumber: i.row_number,
+    column: i.column_name,
+    value: i.value,
+    reason: i.reason,
+    severity: 'error',
+    code: i.code,
+  }));
+  const rejections = [...p.issues, ...personIssues].sort((a, b) => a.rowNumber - b.rowNumber);
   return {
-    listId,
+    listId: Number(r.list_id),
     kind: p.kind,
     kindDetected: p.kindDetected,
     alreadyImported: false,
     applied: true,
     rowsRead: p.rowsRead,
-    added,
-    changed: counts.changed,
-    removed,
-    unchanged: counts.unchanged,
-    rejected: rejectedRows,
+    added: r.added,
+    changed: r.changed,
+    removed: r.removed,
+    unchanged: r.unchanged,
+    // Counted in rows: one row may carry several problems.
+    rejected: r.rejected,
     rejections,
-    changes: changes.rows,
+    changes: r.changes,
   };
 }
 
-function csvField(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** The rows as CSV for COPY, in pieces of 1,000 rows (one write per row would be one message each). */
-function* stageCsv(rows: ListRow[]): Generator<string> {
-  let chunk = '';
-  for (const [i, r] of rows.entries()) {
-    chunk += `${[
-      r.rowNumber,
-      r.docNo,
-      r.name,
-      r.category,
-      r.grade,
-      r.kind,
-      r.formerlyPoor,
-      r.riskEliminated,
-      r.validFrom,
-      r.validTo,
-      r.change,
-    ]
-      .map(csvField)
-      .join(',')}\n`;
-    if (i % 1000 === 999) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
+interface ApplyRow {
+  list_id: number;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  rejected: number;
+  touched: number;
+  reltuples: number | null;
+  person_issues: { row_number: number; column_name: string; value: string; reason: string; code: string }[];
+  changes: IdentityChange[];
 }
 
 /** Advisory lock class of department list imports (the two-key form; a person's lock uses the one-key form). */

@@ -1,6 +1,6 @@
 // One row of a department's list (民政, 农业农村, 残联 …): who, which category, attributes, from
 // when to when, and — in a change list — whether the row adds or removes the identity.
-import { isValidDate } from '../policy/dates.js';
+import { isValidDate, todayInChina } from '../policy/dates.js';
 import type { DisabilityKind, IdentityCode } from '../policy/vocabulary.js';
 import { parseIdDocument } from '../registry/id-document.js';
 import { type RowIssue, rowFields } from '../registry/import-row.js';
@@ -82,16 +82,18 @@ function normDate(text: string): string | null | 'invalid' {
   return isValidDate(d) ? d : 'invalid';
 }
 
+/** `today` (YYYY-MM-DD, China time) bounds birth dates; pass it once per file when parsing many rows. */
 export function parseListRow(
   rowNumber: number,
   cells: Record<string, string>,
   columns: Map<ListField, string>,
   department: Department,
+  today: string = todayInChina(),
 ): { row: ListRow } | { issues: RowIssue[] } {
   const { issues, get, bad } = rowFields(rowNumber, cells, columns, FIELD_NAMES);
 
   const rawId = get('docNo');
-  const id = parseIdDocument(rawId);
+  const id = parseIdDocument(rawId, undefined, today);
   if (!id.ok) bad('docNo', rawId, id.reason, `id_${id.code}`);
   const name = get('name');
   if (name === '') bad('name', name, '姓名为空', 'missing_name');

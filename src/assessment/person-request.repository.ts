@@ -5,13 +5,15 @@
 // takes the person's transaction lock (pg_advisory_xact_lock(person id), as every write about a
 // person does); what this statement read was read before the lock, so anything another transaction
 // may have changed meanwhile (this year's payments and enrollment) must be read again after it.
-import { sql } from 'kysely';
+// With `extra`, the same statement also reads one more column the caller needs (a payment's state).
+import { type RawBuilder, sql } from 'kysely';
 import {
   type ContextRows,
   contextFrom,
   EVENT_LOOKBACK_DAYS,
   SPECIAL_EVENT_TYPES,
 } from '../collection/enrollment-context.js';
+import { batchedRow } from '../db/batch.js';
 import type { DbSession } from '../db/connection.js';
 import type { PackRegistry } from '../policy/pack-loader.js';
 import type { AssessRequest } from '../policy/request.schema.js';
@@ -44,10 +46,16 @@ export async function personRequest(
   year: number,
   asOf: string,
   packs?: PackRegistry,
-  options: { lock?: boolean } = {},
-): Promise<{ person: RegisteredPerson; request: AssessRequest } | undefined> {
+  options: {
+    lock?: boolean;
+    /** One more column read by the same statement (it may refer to the person as `p`), returned as `extra`. */
+    extra?: RawBuilder<unknown>;
+    /** Read together with concurrent reads of other people, in one statement (not with `lock`, not in a transaction). */
+    batch?: boolean;
+  } = {},
+): Promise<{ person: RegisteredPerson; request: AssessRequest; extra?: unknown } | undefined> {
   const withContext = packs !== undefined;
-  const p = await sql<
+  const query = sql<
     {
       id: number;
       county_code: string;
@@ -59,6 +67,7 @@ export async function personRequest(
       birth_date: string | null;
       residence_village: string | null;
       identities: IdentityRow[] | null;
+      extra: unknown;
     } & ContextRows
   >`
     SELECT p.id, p.county_code, p.name, p.status, p.employee_insurance, p.insured_elsewhere, p.household_id,
@@ -77,9 +86,9 @@ export async function personRequest(
                      AND l.occurred_on <= ${asOf}::date AND l.occurred_on >= ${asOf}::date - ${EVENT_LOOKBACK_DAYS}::int
                    ORDER BY l.occurred_on DESC, l.id DESC LIMIT 1) AS event`
           : sql`NULL AS history, NULL AS event`
-      }
-    FROM persons p WHERE p.doc_no = ${docNo}`.execute(tx.db);
-  const row = p.rows[0];
+      }${options.extra ? sql`, ${options.extra} AS extra` : sql``}
+    FROM persons p WHERE p.doc_no = ${docNo}`;
+  const row = options.batch ? await batchedRow(tx.db, query) : (await query.execute(tx.db)).rows[0];
   if (!row) return undefined;
   const context = packs
     ? contextFrom(row, { countyCode: row.county_code, birthDate: row.birth_date }, year, asOf, packs)
@@ -110,5 +119,6 @@ export async function personRequest(
       village: row.residence_village,
     },
     request,
+    ...(options.extra ? { extra: row.extra } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { checkDigit } from '../registry/id-document.js';
 import { describeEachDatabase } from '../test-support/db.js';
+import { ENROLLMENT_COLUMNS } from './enrollment.repository.js';
 import { recordPayment } from './payment.service.js';
 
 const id = (n: number) => {
@@ -81,5 +82,35 @@ describeEachDatabase('recording payments', (getDb) => {
     await expect(recordPayment(getDb(), packs, pay(5, { amountFen: 4000.5 }))).rejects.toThrow(/精确到分/);
     const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payments`.execute(getDb().db);
     expect(n.rows[0]!.n).toBe(41);
+  });
+
+  it('one person paid by several channels at the same moment: one payment, the rest refused', async () => {
+    // Each reads the same state without a lock; the write's guard lets only the first through and
+    // the others take the locked path, where they see the stored payment.
+    const posts = Array.from({ length: 8 }, (_, i) => pay(50, { externalNo: `RACE-${i}` }));
+    const settled = await Promise.allSettled(posts.map((p) => recordPayment(getDb(), packs, p)));
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.map((r) => String(r.reason.message)).every((m) => /2025 年度已缴费/.test(m))).toBe(true);
+    const rows = await sql<{ payments: number; enrollments: number; audits: number }>`
+      SELECT (SELECT count(*)::int FROM payments WHERE external_no LIKE 'RACE-%') AS payments,
+             (SELECT count(*)::int FROM enrollments e JOIN persons p ON p.id = e.person_id WHERE p.doc_no = ${id(50)}) AS enrollments,
+             (SELECT count(*)::int FROM audit_log WHERE action = 'payment.record' AND after->>'externalNo' LIKE 'RACE-%') AS audits`.execute(
+      getDb().db,
+    );
+    expect(rows.rows[0]).toEqual({ payments: 1, enrollments: 1, audits: 1 });
+  });
+
+  it('the state a payment re-checks under the lock has the enrollment columns the audit row keeps', async () => {
+    await recordPayment(getDb(), packs, pay(51));
+    const r = await sql<{ s: { enrollment: Record<string, unknown> } }>`
+      SELECT payment_state(p.id, 2025, 'wechat', 'none', NULL) AS s FROM persons p WHERE p.doc_no = ${id(51)}`.execute(
+      getDb().db,
+    );
+    expect(Object.keys(r.rows[0]!.s.enrollment).sort()).toEqual(
+      ENROLLMENT_COLUMNS.split(',')
+        .map((c) => c.trim())
+        .sort(),
+    );
   });
 });

@@ -4,6 +4,7 @@
 // changes. Each part is a subquery on an index keyed by person (or household), so a lookup by ID
 // number costs one indexed statement however large the registry is.
 import { sql } from 'kysely';
+import { batched } from '../db/batch.js';
 import type { DbSession } from '../db/connection.js';
 
 export interface PersonDetailRow {
@@ -92,20 +93,33 @@ export interface PersonDetailRow {
   changes: { changedAt: string; fileName: string | null; changes: Record<string, [unknown, unknown]> }[];
 }
 
+type Key = { id: number } | { docNo: string };
+
+/** One statement for a batch of keys: each key's page, in the order given (null when absent). */
+async function personDetails(s: Pick<DbSession, 'db'>, keys: Key[]): Promise<(PersonDetailRow | null)[]> {
+  const ids = keys.map((k) => ('id' in k ? k.id : null));
+  const docs = keys.map((k) => ('docNo' in k ? k.docNo : null));
+  const { rows } = await sql<{ d: PersonDetailRow | null }>`
+    SELECT CASE WHEN k.id IS NOT NULL THEN person_detail(k.id)
+      ELSE (SELECT person_detail(p.id) FROM persons p WHERE p.doc_no = k.doc ORDER BY p.doc_type LIMIT 1) END AS d
+    FROM unnest(${ids}::bigint[], ${docs}::text[]) WITH ORDINALITY AS k(id, doc, i)
+    ORDER BY k.i`.execute(s.db);
+  return rows.map((r) => r.d);
+}
+
+const batches = new WeakMap<object, (key: Key) => Promise<PersonDetailRow | null>>();
+
 /**
  * By person id, or by ID number (the first document type when one number has several). The page
  * is built by the database function person_detail (migration 023), whose plan each connection
- * prepares once: the lookup then costs its index reads only.
+ * prepares once: the lookup then costs its index reads only. Lookups that arrive while others are
+ * running go to the database together, as one statement (src/db/batch.ts).
  */
-export async function personDetail(
-  s: DbSession,
-  key: { id: number } | { docNo: string },
-): Promise<PersonDetailRow | undefined> {
-  const query =
-    'id' in key
-      ? sql<{ d: PersonDetailRow | null }>`SELECT person_detail(${key.id}::bigint) AS d`
-      : sql<{ d: PersonDetailRow | null }>`
-          SELECT person_detail(p.id) AS d FROM persons p WHERE p.doc_no = ${key.docNo} ORDER BY p.doc_type LIMIT 1`;
-  const { rows } = await query.execute(s.db);
-  return rows[0]?.d ?? undefined;
+export async function personDetail(s: Pick<DbSession, 'db'>, key: Key): Promise<PersonDetailRow | undefined> {
+  let lookup = batches.get(s.db);
+  if (!lookup) {
+    lookup = batched((keys: Key[]) => personDetails(s, keys));
+    batches.set(s.db, lookup);
+  }
+  return (await lookup(key)) ?? undefined;
 }

@@ -63,6 +63,7 @@ export type PersonView = ReturnType<typeof viewOf> & { explanation: Explanation 
 
 function viewOf(p: PersonDetailRow, fullId: boolean) {
   const id = (s: string) => (fullId ? s : maskId(s));
+  const today = todayInChina();
   return {
     ...p,
     docNo: id(p.docNo),
@@ -72,7 +73,7 @@ function viewOf(p: PersonDetailRow, fullId: boolean) {
     members: p.members.map((m) => ({ ...m, docNo: id(m.docNo), statusName: PERSON_STATUS_NAMES[m.status] })),
     identities: p.identities.map((i) => ({
       ...i,
-      current: i.validTo === null || i.validTo >= todayInChina(),
+      current: i.validTo === null || i.validTo >= today,
       categoryName: name(IDENTITY_NAMES, i.category),
       departmentName: name(DEPARTMENT_NAMES, i.department),
     })),

@@ -53,6 +53,14 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
       headers: { cookie: cookies[who]! },
       payload: { docNo, year: 2025, amountFen: 40000, paidOn: '2024-10-15', channel, externalNo },
     });
+  /** A whole household's payment (two members at 400 元) under one cash receipt, by agent1. */
+  const payHousehold = (key: string, externalNo: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/households/${key}/payments`,
+      headers: { cookie: cookies.agent1! },
+      payload: { year: 2025, amountFen: 80000, paidOn: '2024-10-15', channel: 'cash', externalNo },
+    });
 
   const countyPersons = async () =>
     (
@@ -126,18 +134,7 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
     }
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, h) => [
-        app.inject({
-          method: 'POST',
-          url: `/api/households/HH${h}/payments`,
-          headers: { cookie: cookies.agent1! },
-          payload: {
-            year: 2025,
-            amountFen: 80000,
-            paidOn: '2024-10-15',
-            channel: 'cash',
-            externalNo: `HH-${h}`,
-          },
-        }),
+        payHousehold(`HH${h}`, `HH-${h}`),
         // The member's own payment a little later each time, to land inside the household's.
         new Promise((resolve) => setTimeout(resolve, h * 3)).then(() =>
           pay('agent2', ids[first + 2 * h + 1]!, `OWN-${h}`, 'wechat'),
@@ -195,18 +192,7 @@ describeEachDatabase('at the same moment', (getDb, kind) => {
       let household: Promise<Awaited<ReturnType<typeof app.inject>>> | undefined;
       await db.transaction(async (tx) => {
         await sql`SELECT pg_advisory_xact_lock(${idB})`.execute(tx.db);
-        household = app.inject({
-          method: 'POST',
-          url: '/api/households/HHX/payments',
-          headers: { cookie: cookies.agent1! },
-          payload: {
-            year: 2025,
-            amountFen: 80000,
-            paidOn: '2024-10-15',
-            channel: 'cash',
-            externalNo: 'HH-X',
-          },
-        });
+        household = payHousehold('HHX', 'HH-X');
         for (let i = 0; i < 200; i++) {
           const waiting = await sql<{ n: number }>`
             SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(

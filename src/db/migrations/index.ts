@@ -16,6 +16,8 @@ import * as m021 from './021_jobs.js';
 import * as m022 from './022_person_search.js';
 import * as m023 from './023_person_detail_function.js';
 import * as m024 from './024_tax_payment_indexes.js';
+import * as m025 from './025_payment_state.js';
+import * as m026 from './026_identity_list_checks.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -32,4 +34,6 @@ export const migrations: readonly Migration[] = [
   { id: '022_person_search', ...m022 },
   { id: '023_person_detail_function', ...m023 },
   { id: '024_tax_payment_indexes', ...m024 },
+  { id: '025_payment_state', ...m025 },
+  { id: '026_identity_list_checks', ...m026 },
 ];

@@ -84,6 +84,9 @@ export async function createStage(db: Db, importRunId: number): Promise<void> {
   // Memory for the sorts and hashes over the whole file (the checks, the person lookup, the
   // classification): with the default 4 MB they spill to disk, for this transaction only.
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
+  // No JIT: the stage checks' estimates cross its threshold and compiling took ~120 ms, longer than
+  // running them (the import transactions turn it off for the same reason).
+  await sql`SET LOCAL jit = off`.execute(db);
   await sql`
     CREATE UNLOGGED TABLE ${sql.table(stageTable(importRunId))} (
       row_no integer NOT NULL,

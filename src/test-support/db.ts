@@ -22,6 +22,8 @@ export interface TestDatabaseOptions {
   migrate?: boolean;
   /** Keep the server's durable commits (benchmarks); tests turn synchronous_commit off. */
   durable?: boolean;
+  /** Connections in the pool (default 4 for tests; benchmarks use what `canbao serve` uses). */
+  poolSize?: number;
 }
 
 function withDatabase(url: string, name: string): string {
@@ -96,7 +98,10 @@ export async function createServerTestDatabase(options: TestDatabaseOptions = {}
   } finally {
     await admin.end();
   }
-  const open: OpenDatabaseOptions = { databaseUrl: withDatabase(SERVER_ADMIN_URL, name), poolSize: 4 };
+  const open: OpenDatabaseOptions = {
+    databaseUrl: withDatabase(SERVER_ADMIN_URL, name),
+    poolSize: options.poolSize ?? 4,
+  };
   let handle: DatabaseHandle;
   try {
     handle = await openDatabase({ ...open, migrate: options.migrate ?? true });

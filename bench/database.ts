@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '../src/db/connection.js';
+import { type DatabaseHandle, openDatabase, serverPoolSize } from '../src/db/connection.js';
 import { loadDemoPopulation } from '../src/registry/demo/load.js';
 import { seedRegions } from '../src/registry/regions.service.js';
 import { createServerTestDatabase } from '../src/test-support/db.js';
@@ -30,7 +30,8 @@ export async function openBenchDatabase(
     handle = await openDatabase({ dataDir: dir, databaseUrl: '' });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    handle = await createServerTestDatabase({ durable: true });
+    // Durable commits and the pool `canbao serve` opens (the HTTP workload runs the app on this handle).
+    handle = await createServerTestDatabase({ durable: true, poolSize: serverPoolSize() });
   }
   await seedRegions(handle.db);
   log(`  [${kind}] 载入演示人口 ${persons.toLocaleString('en-US')} 人…`);

@@ -1,6 +1,7 @@
 // The benchmark harness: every workload is timed next to its baseline in the same run, so the
 // ratio holds even when this shared 2-core machine drifts. Results print as a table and go to
 // bench/results/<timestamp>.json.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -72,9 +73,22 @@ export function saveResults(rows: Measurement[], persons: number): string {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  // Which code was measured: the built product (dist/) of this commit, and whether it had changes.
+  const code = {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    changed: git('status', '--porcelain', '--', 'src') !== '',
+    built: 'dist',
+  };
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), persons, machine, results: rows }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), persons, machine, code, results: rows }, null, 2)}\n`,
   );
   return file;
 }

@@ -1,15 +1,19 @@
 /**
- * CANBAO_TRACE=1 prints how long each step of a bulk operation took and the process's RSS after
- * it, to stderr: call the returned
- * function after each step with its name. Without the variable it does nothing.
+ * CANBAO_TRACE=1 prints how long each step of a bulk operation took and the process's memory after
+ * it, to stderr: RSS, the V8 heap (used/reserved), and memory outside it (buffers, and PGlite's
+ * WebAssembly memory, which never shrinks). Call the returned function after each step with its
+ * name. Without the variable it does nothing.
  */
 export function tracer(label: string): (step: string) => void {
   if (process.env.CANBAO_TRACE !== '1') return () => undefined;
   let last = performance.now();
   return (step) => {
     const now = performance.now();
-    const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
-    process.stderr.write(`[${label}] ${step}: ${Math.round(now - last)} ms (rss ${rss} MiB)\n`);
+    const m = process.memoryUsage();
+    const mib = (n: number) => Math.round(n / 2 ** 20);
+    process.stderr.write(
+      `[${label}] ${step}: ${Math.round(now - last)} ms (rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB)\n`,
+    );
     last = now;
   };
 }

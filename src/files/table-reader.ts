@@ -285,7 +285,9 @@ async function csvRecords(
               d.write(b)
           )(iconv.getDecoder(encoding));
     const parser = new CsvParser(delimiter);
-    const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+    // 64 KiB reads: a read becomes ~400 records at once, all alive until the batch is handed out
+    // (256 KiB kept four times as many and raised an import's peak memory; no faster).
+    const file = createReadStream(path, { highWaterMark: 64 * 1024 });
     let rowNumber = 0;
     // Once the decoder has replaced a byte it could not read (U+FFFD), records are searched for it.
     let suspect = false;

@@ -144,7 +144,8 @@ export async function reconcile(
       let rowsRead = 0;
       let issueCount = 0;
       async function* stageCsv(): AsyncGenerator<string> {
-        for await (const batch of table.batches(4000)) {
+        // Small batches keep V8's young generation small (see importPersons).
+        for await (const batch of table.batches(500)) {
           let chunk = '';
           let issueChunk = '';
           for (const row of batch) {

@@ -125,7 +125,11 @@ export async function importPersons(
       let issueCount = 0;
 
       async function* stageCsv(): AsyncGenerator<string> {
-        for await (const batch of table.batches(4000)) {
+        // Small batches: rows alive across an await survive V8's young-generation collections,
+        // and survivors make V8 grow that generation (to 48 MiB); 500 rows keep it small. Measured on
+        // PGlite, where the database shares the process: a 152,000-row roster peaked at 415–423 MiB
+        // with 4,000-row batches, 342–358 MiB with 500 (and 64 KiB file reads), no slower.
+        for await (const batch of table.batches(500)) {
           let chunk = '';
           let issueChunk = '';
           for (const row of batch) {

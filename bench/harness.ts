@@ -31,6 +31,24 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
+const git = (...args: string[]): string => {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Which code is measured: the built product (dist/) of this commit, and whether src/ had changes.
+ * Read when the run starts: a long run must not take the name of a commit made while it ran.
+ */
+const CODE = {
+  commit: git('rev-parse', '--short', 'HEAD'),
+  changed: git('status', '--porcelain', '--', 'src') !== '',
+  built: 'dist',
+};
+
 export async function time<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; value: T }> {
   const t = performance.now();
   const value = await fn();
@@ -73,22 +91,9 @@ export function saveResults(rows: Measurement[], persons: number): string {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
-  const git = (...args: string[]) => {
-    try {
-      return execFileSync('git', args, { encoding: 'utf8' }).trim();
-    } catch {
-      return '';
-    }
-  };
-  // Which code was measured: the built product (dist/) of this commit, and whether it had changes.
-  const code = {
-    commit: git('rev-parse', '--short', 'HEAD'),
-    changed: git('status', '--porcelain', '--', 'src') !== '',
-    built: 'dist',
-  };
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), persons, machine, code, results: rows }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), persons, machine, code: CODE, results: rows }, null, 2)}\n`,
   );
   return file;
 }

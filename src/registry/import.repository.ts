@@ -60,12 +60,14 @@ export async function createRun(
  * Memory for this transaction's sorts and hashes. On the server 256 MB: the household DISTINCT ON,
  * the duplicate check and the merge over a million rows spill to disk with the default 4 MB. On
  * PGlite the database lives in this process and its memory, once grown, is never given back, so
- * it gets 64 MB and larger sorts spill instead (a 256 MB sort there adds about 250 MB to the process for
- * good). No JIT: the merge statements' cost estimates cross the JIT threshold, and compiling them
- * took longer (~50 ms each) than running them for a county's file.
+ * it gets 16 MB and larger sorts spill instead: a 500 MiB roster (3.4 million rows) peaked at 466 MiB
+ * RSS with 64 MB (the duplicate check and households each grew the WebAssembly memory by its size) and
+ * at 355 MiB with 16 MB, in 267 s and 293 s (bench/README.md, fourth pass). No JIT: the merge
+ * statements' cost estimates cross the JIT threshold, and compiling them took longer (~50 ms each)
+ * than running them for a county's file.
  */
 export async function tuneSession(db: Db, kind: DatabaseKind): Promise<void> {
-  const workMem = kind === 'pglite' ? '64MB' : '256MB';
+  const workMem = kind === 'pglite' ? '16MB' : '256MB';
   await sql`SELECT set_config('work_mem', ${workMem}, true)`.execute(db);
   await sql`SET LOCAL jit = off`.execute(db);
 }

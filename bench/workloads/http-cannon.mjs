@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 const { url, cookie, seconds, connections, bodies, paths } = await new Promise((resolve) =>
   process.once('message', resolve),
 );
+const cpu = process.cpuUsage();
 let next = 0;
 const request = bodies
   ? {
@@ -29,4 +30,9 @@ process.send({
   p99: result.latency.p99,
   non2xx: result.non2xx,
   errors: result.errors + result.timeouts,
+  // The load generator's own CPU: on loopback it shares the machine with the server it measures.
+  cpuMs: (() => {
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / 1000;
+  })(),
 });

@@ -10,6 +10,7 @@ import { buildApp } from '../../src/http/app.js';
 import { shippedPacks } from '../../src/policy/pack-loader.js';
 import type { BenchDatabase } from '../database.js';
 import { type Measurement, measurement } from '../harness.js';
+import { startCpuWindow } from '../process-cpu.js';
 
 const CITY = '140600'; // 朔州市: about half the demo; payments are taken in its largest county
 const YEAR = 2025;
@@ -27,20 +28,33 @@ export interface CannonResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU per request, ms: the server's Node process, PostgreSQL (server only), the load generator. */
+  cpu: { serverNodeMs: number; postgresMs?: number; loadGeneratorMs: number };
 }
 
-/** Runs autocannon in a child process: POST bodies (one per request, used in order) or GET paths. */
+/**
+ * Runs autocannon in a child process: POST bodies (one per request, used in order) or GET paths.
+ * Counts the CPU each process spends meanwhile (PostgreSQL's only when it is the server here).
+ */
 function cannon(
   url: string,
   cookie: string,
   load: { bodies: string[] } | { paths: string[] },
+  kind: BenchDatabase['kind'],
 ): Promise<CannonResult> {
   const child = fork(new URL('./http-cannon.mjs', import.meta.url), { stdio: 'inherit' });
+  const window = startCpuWindow();
   child.send({ url, cookie, seconds: SECONDS, connections: CONNECTIONS, ...load });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => {
       child.kill();
-      resolve(m as CannonResult);
+      const { cpuMs, ...r } = m as Omit<CannonResult, 'cpu'> & { cpuMs: number };
+      const { serverNodeMs, postgresMs } = window.perRequest(r.requests);
+      const loadGeneratorMs = Math.round((cpuMs / r.requests) * 1000) / 1000;
+      resolve({
+        ...r,
+        cpu: { serverNodeMs, ...(kind === 'server' ? { postgresMs } : {}), loadGeneratorMs },
+      });
     });
     child.once('error', reject);
   });
@@ -101,12 +115,12 @@ export async function benchHttp(db: BenchDatabase): Promise<Measurement[]> {
         externalNo: `BENCH-${stamp}-${i}`,
       }),
     );
-    const pay = await cannon(`${address}/api/payments`, cookie, { bodies });
+    const pay = await cannon(`${address}/api/payments`, cookie, { bodies }, db.kind);
     const stored = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM payments WHERE external_no LIKE ${`BENCH-${stamp}-%`}`.execute(h.db);
 
     const ids = owed.rows.slice(0, 50_000).map((r) => `/api/persons/${r.doc_no}`);
-    const lookup = await cannon(address, cookie, { paths: ids });
+    const lookup = await cannon(address, cookie, { paths: ids }, db.kind);
 
     const row = (workload: string, r: CannonResult, goal: string, extra: Record<string, number | string>) =>
       measurement({
@@ -121,6 +135,9 @@ export async function benchHttp(db: BenchDatabase): Promise<Measurement[]> {
           non2xx: r.non2xx,
           errors: r.errors,
           connections: CONNECTIONS,
+          cpuMsPerRequestServerNode: r.cpu.serverNodeMs,
+          ...(r.cpu.postgresMs !== undefined ? { cpuMsPerRequestPostgres: r.cpu.postgresMs } : {}),
+          cpuMsPerRequestLoadGenerator: r.cpu.loadGeneratorMs,
           ...extra,
         },
       });

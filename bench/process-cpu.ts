@@ -5,7 +5,11 @@
 // only this process is counted.
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** utime + stime of every process whose command is `postgres`, in milliseconds. */
+/**
+ * CPU of the PostgreSQL server, in milliseconds: every `postgres` process's own time, plus the time
+ * of the postmaster's children that have ended (its cutime and cstime), so a connection or an
+ * autovacuum worker that exits meanwhile still counts.
+ */
 function postgresCpuMs(): number | undefined {
   let dirs: string[];
   try {
@@ -14,7 +18,7 @@ function postgresCpuMs(): number | undefined {
     return undefined;
   }
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  let total = 0;
+  const procs = new Map<string, { ppid: string; own: number; children: number }>();
   for (const d of dirs) {
     if (d.charCodeAt(0) > 57) continue; // not a pid
     let stat: string;
@@ -25,10 +29,16 @@ function postgresCpuMs(): number | undefined {
     }
     const close = stat.lastIndexOf(')');
     if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-    const fields = stat.slice(close + 2).split(' ');
-    total += (Number(fields[11]) + Number(fields[12])) * tick;
+    const f = stat.slice(close + 2).split(' ');
+    procs.set(d, {
+      ppid: f[1]!,
+      own: Number(f[11]) + Number(f[12]),
+      children: Number(f[13]) + Number(f[14]),
+    });
   }
-  return total;
+  let total = 0;
+  for (const p of procs.values()) total += p.own + (procs.has(p.ppid) ? 0 : p.children);
+  return total * tick;
 }
 
 export interface CpuWindow {

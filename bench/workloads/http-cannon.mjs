@@ -1,6 +1,7 @@
 // autocannon in a child process (plain JavaScript so it needs no TypeScript loader; autocannon
 // misbehaves inside a worker thread, which it takes for one of its own workers): either
-// POST the given JSON bodies in order, one per request, or GET the given paths round-robin.
+// POST the given JSON bodies in order, one per request (each at most once: a body sent again would
+// be a retry, answered from the stored payment, not a new one), or GET the given paths round-robin.
 import autocannon from 'autocannon';
 
 const { url, cookie, seconds, connections, bodies, paths } = await new Promise((resolve) =>
@@ -11,7 +12,7 @@ let next = 0;
 const request = bodies
   ? {
       method: 'POST',
-      setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+      setupRequest: (req) => ({ ...req, body: bodies[next++] }),
     }
   : { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) };
 
@@ -19,6 +20,8 @@ const result = await autocannon({
   url,
   connections,
   duration: seconds,
+  // Stop early when every payment has been sent once (small demo populations owe fewer).
+  ...(bodies ? { maxOverallRequests: bodies.length } : {}),
   headers: { cookie, 'content-type': 'application/json' },
   requests: [request],
 });

@@ -1,8 +1,8 @@
 // CPU time per request, by process: what a request costs the server (this Node process), the
 // PostgreSQL server (all its processes) and the load generator. On this shared two-core machine the
-// requests per second follow how busy the machine is, but the CPU a request takes moves much less:
-// it says where the time goes, and whether a change saved any. Read from /proc (Linux); elsewhere
-// only this process is counted.
+// requests per second follow how busy the machine is; the CPU a request takes moves less (though
+// still with the host's other tenants) and says where the time goes. Read from /proc (Linux);
+// elsewhere only this process is counted.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
@@ -41,23 +41,31 @@ function postgresCpuMs(): number | undefined {
   return total * tick;
 }
 
+/** Milliseconds per request, to the microsecond. */
+export const msPerRequest = (ms: number, requests: number): number =>
+  Math.round((ms / requests) * 1000) / 1000;
+
 export interface CpuWindow {
-  /** Milliseconds of CPU per request: this process, and PostgreSQL when it runs as a server here. */
+  /** Milliseconds of CPU per request: this process, and PostgreSQL when it was counted. */
   perRequest(requests: number): { serverNodeMs: number; postgresMs?: number };
 }
 
-/** Starts counting now; perRequest() divides what was used since by the requests made. */
-export function startCpuWindow(): CpuWindow {
+/**
+ * Starts counting now; perRequest() divides what was used since by the requests made. PostgreSQL
+ * is counted only with `postgres` (a server on this machine; PGlite runs inside this process).
+ */
+export function startCpuWindow(options: { postgres: boolean }): CpuWindow {
   const node = process.cpuUsage();
-  const pg = postgresCpuMs();
+  const pg = options.postgres ? postgresCpuMs() : undefined;
   return {
     perRequest(requests) {
       const used = process.cpuUsage(node);
-      const pgNow = postgresCpuMs();
-      const round = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
+      const pgNow = pg === undefined ? undefined : postgresCpuMs();
       return {
-        serverNodeMs: round((used.user + used.system) / 1000),
-        ...(pg !== undefined && pgNow !== undefined ? { postgresMs: round(pgNow - pg) } : {}),
+        serverNodeMs: msPerRequest((used.user + used.system) / 1000, requests),
+        ...(pg !== undefined && pgNow !== undefined
+          ? { postgresMs: msPerRequest(pgNow - pg, requests) }
+          : {}),
       };
     },
   };

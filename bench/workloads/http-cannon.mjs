@@ -36,6 +36,7 @@ const warmup = warmupSeconds > 0 && warmupLimit !== 0 ? await run(warmupSeconds,
 process.send({ measuring: true });
 const cpu = process.cpuUsage();
 const result = await run(seconds, bodies ? bodies.length - next : undefined);
+const used = process.cpuUsage(cpu);
 process.send({
   requests: result.requests.total,
   warmupRequests: warmup?.requests.total ?? 0,
@@ -46,8 +47,5 @@ process.send({
   non2xx: result.non2xx,
   errors: result.errors + result.timeouts,
   // The load generator's own CPU: on loopback it shares the machine with the server it measures.
-  cpuMs: (() => {
-    const used = process.cpuUsage(cpu);
-    return (used.user + used.system) / 1000;
-  })(),
+  cpuMs: (used.user + used.system) / 1000,
 });

@@ -10,7 +10,7 @@ import { buildApp } from '../../src/http/app.js';
 import { shippedPacks } from '../../src/policy/pack-loader.js';
 import type { BenchDatabase } from '../database.js';
 import { type Measurement, measurement } from '../harness.js';
-import { type CpuWindow, startCpuWindow } from '../process-cpu.js';
+import { type CpuWindow, msPerRequest, startCpuWindow } from '../process-cpu.js';
 
 const CITY = '140600'; // 朔州市: about half the demo; payments are taken in its largest county
 const YEAR = 2025;
@@ -59,16 +59,14 @@ function cannon(
   return new Promise((resolve, reject) => {
     child.on('message', (m) => {
       if ((m as { measuring?: boolean }).measuring) {
-        window = startCpuWindow();
+        window = startCpuWindow({ postgres: kind === 'server' });
         return;
       }
       child.kill();
       const { cpuMs, ...r } = m as Omit<CannonResult, 'cpu'> & { cpuMs: number };
-      const { serverNodeMs, postgresMs } = window!.perRequest(r.requests);
-      const loadGeneratorMs = Math.round((cpuMs / r.requests) * 1000) / 1000;
       resolve({
         ...r,
-        cpu: { serverNodeMs, ...(kind === 'server' ? { postgresMs } : {}), loadGeneratorMs },
+        cpu: { ...window!.perRequest(r.requests), loadGeneratorMs: msPerRequest(cpuMs, r.requests) },
       });
     });
     child.once('error', reject);

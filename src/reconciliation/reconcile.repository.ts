@@ -241,11 +241,21 @@ export async function classify(
       tax_payment_id bigint, payment_id bigint, receipt_no text, payable_fen integer, tax_fen integer,
       local_fen integer, amount_fen integer, diff_key text
     ) ON COMMIT DROP`.execute(db);
+  // Measured at 1,000,000 persons (449,541 tax rows; bench/README.md, seventh pass): the tax rows
+  // carry only what classifying needs (the ID number and name of the few differences are read by id
+  // at the end); duplicates are ranked only among the people with more than one row, not by a window
+  // sorting every row; and the unpaid, whom the planner guesses by the hundred thousand when they are
+  // a few hundred, find their person by primary key instead of hashing all of persons.
   await sql`
     WITH tax AS (
-      SELECT t.id AS tax_id, t.receipt_no, t.doc_no, t.name, t.amount_fen, t.county_code AS row_county,
-        p.id AS person_id, p.county_code AS person_county, p.residence_village,
-        a.status AS a_status, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen
+      SELECT t.id AS tax_id, t.receipt_no, t.amount_fen, coalesce(p.county_code, t.county_code) AS county_code,
+        p.id AS person_id, p.residence_village, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen,
+        coalesce(l.amount_fen, a.payable_fen) AS expected_fen,
+        CASE WHEN t.county_code IS NOT NULL AND t.county_code NOT LIKE ${like} THEN 'other_region'
+             WHEN p.id IS NULL THEN 'paid_not_registered'
+             WHEN p.county_code NOT LIKE ${like} OR p.county_code <> coalesce(t.county_code, p.county_code) THEN 'other_region'
+             WHEN a.status IS DISTINCT FROM 'assessed' THEN 'paid_not_assessed'
+        END AS pre_class
       FROM tax_payments t
       LEFT JOIN persons p ON p.id = t.person_id
       LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
@@ -253,34 +263,28 @@ export async function classify(
       WHERE t.year = ${scope.year}
         AND (t.county_code LIKE ${like} OR p.county_code LIKE ${like}
           OR t.import_run_id IN (SELECT import_run_id FROM reconciliation_runs WHERE region = ${scope.region} AND year = ${scope.year}))
-    ), pre AS (
-      SELECT w.*,
-        CASE WHEN w.row_county IS NOT NULL AND w.row_county NOT LIKE ${like} THEN 'other_region'
-             WHEN w.person_id IS NULL THEN 'paid_not_registered'
-             WHEN w.person_county NOT LIKE ${like} OR w.person_county <> coalesce(w.row_county, w.person_county) THEN 'other_region'
-             WHEN w.a_status IS DISTINCT FROM 'assessed' THEN 'paid_not_assessed'
-        END AS pre_class,
-        coalesce(w.local_fen, w.payable_fen) AS expected_fen
-      FROM tax w
-    ), ranked AS (
+    ), several AS MATERIALIZED (
+      SELECT person_id FROM tax WHERE pre_class IS NULL GROUP BY person_id HAVING count(*) > 1
+    ), duplicates AS MATERIALIZED (
       -- Of several rows for one person-year, the one that matches is the payment; the rest are duplicates.
-      SELECT pre.*, CASE WHEN pre_class IS NULL THEN row_number() OVER (
-          PARTITION BY person_id, pre_class IS NULL
-          ORDER BY (amount_fen = expected_fen) DESC, receipt_no) END AS rn
-      FROM pre
+      SELECT tax_id FROM (
+        SELECT t.tax_id, row_number() OVER (
+            PARTITION BY t.person_id ORDER BY (t.amount_fen = t.expected_fen) DESC, t.receipt_no) AS rn
+        FROM tax t JOIN several s ON s.person_id = t.person_id WHERE t.pre_class IS NULL
+      ) r WHERE rn > 1
     ), classed AS (
-      SELECT ranked.*, CASE
+      SELECT tax.*, CASE
           WHEN pre_class IS NOT NULL THEN pre_class
-          WHEN rn > 1 THEN 'duplicate'
+          WHEN d.tax_id IS NOT NULL THEN 'duplicate'
           WHEN amount_fen > expected_fen THEN 'amount_over'
           WHEN amount_fen < expected_fen THEN 'amount_under'
           ELSE 'matched' END AS class
-      FROM ranked
+      FROM tax LEFT JOIN duplicates d ON d.tax_id = tax.tax_id
     ), found AS (
       -- diff_key is what makes a later run's finding the same difference: the receipt (or person, or
       -- local payment) and the amount, so a corrected amount is a new difference and the old one settles.
-      SELECT class, coalesce(person_county, row_county) AS county_code, residence_village AS village_code,
-        person_id, doc_no, name, tax_id AS tax_payment_id, local_id AS payment_id, receipt_no,
+      SELECT class, county_code, residence_village AS village_code, person_id, NULL::text AS doc_no,
+        NULL::text AS name, tax_id AS tax_payment_id, local_id AS payment_id, receipt_no,
         payable_fen, amount_fen AS tax_fen, local_fen,
         CASE class WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
           WHEN 'matched' THEN 0 ELSE amount_fen END AS amount_fen,
@@ -291,7 +295,10 @@ export async function classify(
       UNION ALL
       SELECT 'unpaid', a.county_code, p.residence_village, a.person_id, p.doc_no, p.name, NULL, NULL, NULL,
         a.payable_fen, NULL, NULL, a.payable_fen, 'unpaid:p' || a.person_id || ':' || a.payable_fen
-      FROM assessments a JOIN persons p ON p.id = a.person_id
+      FROM assessments a
+      CROSS JOIN LATERAL (
+        -- OFFSET 0 keeps this a lookup by primary key per unpaid person.
+        SELECT p.residence_village, p.doc_no, p.name FROM persons p WHERE p.id = a.person_id OFFSET 0) p
       WHERE a.county_code LIKE ${like} AND a.year = ${scope.year} AND a.status = 'assessed' AND a.payable_fen > 0
         AND NOT EXISTS (SELECT 1 FROM tax w WHERE w.person_id = a.person_id)
         AND NOT EXISTS (SELECT 1 FROM recon_local l WHERE l.person_id = a.person_id)
@@ -302,7 +309,12 @@ export async function classify(
       LEFT JOIN assessments a ON a.person_id = l.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
       WHERE NOT EXISTS (SELECT 1 FROM tax w WHERE w.person_id = l.person_id)
     ), differences AS (
-      INSERT INTO recon_found SELECT * FROM found WHERE class <> 'matched'
+      INSERT INTO recon_found
+      SELECT f.class, f.county_code, f.village_code, f.person_id, coalesce(f.doc_no, t.doc_no), coalesce(f.name, t.name),
+        f.tax_payment_id, f.payment_id, f.receipt_no, f.payable_fen, f.tax_fen, f.local_fen, f.amount_fen, f.diff_key
+      FROM found f
+      LEFT JOIN LATERAL (SELECT t.doc_no, t.name FROM tax_payments t WHERE t.id = f.tax_payment_id OFFSET 0) t ON true
+      WHERE f.class <> 'matched'
     )
     INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
     SELECT ${runId}, class, coalesce(left(village_code, 9), ''), count(*)::int, coalesce(sum(tax_fen), 0),

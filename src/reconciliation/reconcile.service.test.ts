@@ -83,6 +83,17 @@ describeEachDatabase('reconciliation with tax payment records', (getDb, kind) =>
     expect(await found(run1)).toEqual(expected);
     expect(r.matched).toBe(manifest.counts.matched);
     expect(r.differences.new).toBe(Object.values(manifest.expected).flat().length);
+    // Each difference names its person: from the tax row when there is one, else from the registry.
+    const named = await sql<{ class: string; n: number }>`
+      SELECT d.class, count(*)::int AS n FROM reconciliation_differences d
+      LEFT JOIN tax_payments t ON t.id = d.tax_payment_id
+      LEFT JOIN persons p ON p.id = d.person_id
+      WHERE d.first_run_id = ${run1} AND d.doc_no IS NOT DISTINCT FROM coalesce(t.doc_no, p.doc_no)
+        AND d.name IS NOT DISTINCT FROM coalesce(t.name, p.name) AND d.doc_no IS NOT NULL
+      GROUP BY d.class`.execute(getDb().db);
+    expect(Object.fromEntries(named.rows.map((x) => [x.class, x.n]))).toEqual(
+      Object.fromEntries(Object.entries(manifest.expected).map(([k, v]) => [k, v.length])),
+    );
     const audit = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM audit_log WHERE action = 'reconciliation.run' AND entity_id = ${String(run1)}`.execute(
       getDb().db,

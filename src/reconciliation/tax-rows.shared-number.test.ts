@@ -30,23 +30,24 @@ describeEachDatabase('tax rows whose ID number two persons share', (getDb, kind)
     await seedRegions(h.db);
     await loadDemoPopulation(h, { persons: 200, seed: 'shared', counties: [REGION] });
     await assessRegion(h, shippedPacks(), { region: REGION, year: YEAR, asOf: '2024-11-30' });
-    const people = await sql<{ id: number; doc_no: string; name: string; payable_fen: number }>`
+    type Person = { id: number; doc_no: string; name: string; payable_fen: number };
+    const people = await sql<Person>`
       SELECT p.id::int AS id, p.doc_no, p.name, a.payable_fen FROM persons p
       JOIN assessments a ON a.person_id = p.id AND a.year = ${YEAR}
       WHERE a.status = 'assessed' AND a.payable_fen > 0 ORDER BY p.id LIMIT 2`.execute(h.db);
-    const [shared, alone] = people.rows;
+    const [shared, alone] = people.rows as [Person, Person];
     // The same number under another document type, with a smaller id: the number's first person.
-    await sql`CREATE TEMP TABLE twin AS SELECT * FROM persons WHERE id = ${shared!.id}`.execute(h.db);
+    await sql`CREATE TEMP TABLE twin AS SELECT * FROM persons WHERE id = ${shared.id}`.execute(h.db);
     await sql`UPDATE twin SET id = 0, doc_type = 'passport'`.execute(h.db);
     await sql`INSERT INTO persons SELECT * FROM twin`.execute(h.db);
     await sql`DROP TABLE twin`.execute(h.db);
 
     const file = join(dir, `tax-${kind}.csv`);
-    const row = (p: typeof shared, receipt: string) => [
-      p!.doc_no,
-      p!.name,
+    const row = (p: Person, receipt: string) => [
+      p.doc_no,
+      p.name,
       String(YEAR),
-      (p!.payable_fen / 100).toFixed(2),
+      (p.payable_fen / 100).toFixed(2),
       '2024-12-20',
       '微信',
       receipt,
@@ -60,7 +61,7 @@ describeEachDatabase('tax rows whose ID number two persons share', (getDb, kind)
       SELECT receipt_no, person_id::int AS person_id FROM tax_payments ORDER BY receipt_no`.execute(h.db);
     expect(stored.rows).toEqual([
       { receipt_no: 'S-0001', person_id: 0 },
-      { receipt_no: 'S-0002', person_id: alone!.id },
+      { receipt_no: 'S-0002', person_id: alone.id },
     ]);
   });
 });

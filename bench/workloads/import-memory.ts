@@ -6,7 +6,7 @@
 // 100 ms and its kernel high-water mark (VmHWM) read with each sample.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,18 @@ function procMemory(pid: number): { rss: number; hwm: number } | undefined {
   }
 }
 
+/** Bytes of the files directly in `dir` (PGlite's pg_wal: segment files, no subdirectories that matter). */
+function dirBytes(dir: string): number {
+  try {
+    let n = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if (e.isFile()) n += statSync(join(dir, e.name)).size;
+    return n;
+  } catch {
+    return 0; // not created yet, or a segment renamed between the listing and its stat
+  }
+}
+
 /**
  * Runs `canbao registry import FILE --json` (the built CLI, as an office would) and samples its
  * RSS every 100 ms; VmHWM, the kernel's own peak, covers the moments between samples.
@@ -84,7 +96,8 @@ function procMemory(pid: number): { rss: number; hwm: number } | undefined {
 async function importWithCli(
   file: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ result: ImportPersonsResult; peak: number; sampledPeak: number }> {
+  walDir?: string,
+): Promise<{ result: ImportPersonsResult; peak: number; sampledPeak: number; peakWal: number }> {
   const cli = fileURLToPath(new URL('../../bin/canbao.js', import.meta.url));
   const child = spawn(process.execPath, [cli, 'registry', 'import', file, '--json'], {
     env: { ...process.env, ...env },
@@ -96,7 +109,11 @@ async function importWithCli(
   });
   let sampledPeak = 0;
   let hwm = 0;
+  // PGlite's WAL on disk, once a second (a 5 GiB import once kept every segment until the end).
+  let peakWal = 0;
+  let ticks = 0;
   const sample = () => {
+    if (walDir && ticks++ % 10 === 0) peakWal = Math.max(peakWal, dirBytes(walDir));
     const m = procMemory(child.pid!);
     if (!m) return;
     sampledPeak = Math.max(sampledPeak, m.rss);
@@ -106,7 +123,13 @@ async function importWithCli(
   const [code] = (await once(child, 'exit')) as [number | null];
   clearInterval(timer);
   if (code !== 0) throw new Error(`canbao registry import 退出码 ${code}：${out.slice(0, 2000)}`);
-  return { result: JSON.parse(out) as ImportPersonsResult, peak: Math.max(hwm, sampledPeak), sampledPeak };
+  if (walDir) peakWal = Math.max(peakWal, dirBytes(walDir));
+  return {
+    result: JSON.parse(out) as ImportPersonsResult,
+    peak: Math.max(hwm, sampledPeak),
+    sampledPeak,
+    peakWal,
+  };
 }
 
 export async function benchImportMemory(
@@ -150,13 +173,20 @@ export async function benchImportMemory(
     log(
       `  [${kind}] ${rows.toLocaleString('en-US')} 行，${(size / 2 ** 20).toFixed(0)} MiB；canbao registry import…`,
     );
-    const run = await time(() => importWithCli(file, env));
+    const walDir = kind === 'pglite' ? join(dataDir, 'pg_wal') : undefined;
+    const run = await time(() => importWithCli(file, env, walDir));
     rmSync(file, { force: true });
-    const { result: r, peak, sampledPeak } = run.value;
+    const { result: r, peak, sampledPeak, peakWal } = run.value;
     if (r.status !== 'applied' || r.rejected > 0 || r.inserted !== rows)
       throw new Error(`导入结果不符：${JSON.stringify({ ...r, expected: rows })}`);
     const mib = (b: number) => Math.round(b / 2 ** 20);
     log(`  [${kind}] 峰值 RSS ${mib(peak)} MiB（每 100 ms 采样的最大值 ${mib(sampledPeak)} MiB）`);
+    const wal: Record<string, number> = {};
+    if (walDir) {
+      wal.peakWalMiB = mib(peakWal);
+      wal.walAfterMiB = mib(dirBytes(walDir));
+      log(`  [${kind}] WAL 峰值 ${wal.peakWalMiB} MiB，导入结束后 ${wal.walAfterMiB} MiB`);
+    }
     return [
       measurement({
         workload: `import memory, ${(size / 2 ** 30).toFixed(2)} GiB roster (peak RSS ${mib(peak)} MiB)`,
@@ -164,7 +194,7 @@ export async function benchImportMemory(
         rows,
         seconds: run.seconds,
         goal: 'peak RSS ≤ 400 MB',
-        extra: { fileBytes: size, peakRssMiB: mib(peak), sampledPeakRssMiB: mib(sampledPeak) },
+        extra: { fileBytes: size, peakRssMiB: mib(peak), sampledPeakRssMiB: mib(sampledPeak), ...wal },
       }),
     ];
   } finally {

@@ -15,6 +15,7 @@ import type { Database } from './database.js';
 import { runMigrations } from './migrator.js';
 import { Mutex } from './mutex.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PgliteWalKeeper } from './pglite-wal.js';
 
 export type { CsvSource } from './csv-chunks.js';
 
@@ -31,6 +32,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PGlite only: start from this data directory dump (PGlite.dumpDataDir), e.g. a test template. */
   loadDataDir?: Blob;
+  /** PGlite only: checkpoint once this much WAL has been written since the last one (see pglite-wal.ts). */
+  walLimitBytes?: number;
 }
 
 export interface CopyOptions {
@@ -48,6 +51,11 @@ export interface DbSession {
    * number of rows loaded. Atomic: all rows or none.
    */
   copyFrom(table: string, columns: readonly string[], csv: CsvSource, options?: CopyOptions): Promise<number>;
+  /**
+   * PGlite only (the server has its own checkpointer): checkpoint when the WAL has grown past its
+   * limit. A long transaction calls it between its big statements, so their WAL does not add up.
+   */
+  checkpointIfDue?(): Promise<void>;
 }
 
 export interface DatabaseHandle extends DbSession {
@@ -132,7 +140,19 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
     throw e;
   }
   const mutex = new Mutex();
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex }) });
+  const wal = new PgliteWalKeeper(client, options.walLimitBytes);
+  // After a commit: a failed checkpoint must not turn a committed transaction into an error that
+  // its caller retries (a payment recorded twice); the next check tries again.
+  const checkpointIfDue = async () => {
+    try {
+      await wal.checkpointIfDue();
+    } catch (e) {
+      process.stderr.write(`内置数据库检查点失败（稍后重试）：${(e as Error).message}\n`);
+    }
+  };
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect({ client, mutex, afterUse: checkpointIfDue }),
+  });
 
   const copyBatches = async (
     table: string,
@@ -156,14 +176,16 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
       const release = await mutex.lock();
       try {
         await client.query('BEGIN');
+        let rows: number;
         try {
-          const rows = await copyBatches(table, columns, csv, opts);
+          rows = await copyBatches(table, columns, csv, opts);
           await client.query('COMMIT');
-          return rows;
         } catch (e) {
           await client.query('ROLLBACK');
           throw e;
         }
+        await checkpointIfDue();
+        return rows;
       } finally {
         release();
       }
@@ -173,14 +195,24 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
       const txDb = new Kysely<Database>({ dialect: new PGliteDialect({ client, mutex: null }) });
       try {
         await client.query('BEGIN');
+        let result: Awaited<ReturnType<typeof fn>>;
         try {
-          const result = await fn({ db: txDb, kind: 'pglite', copyFrom: copyBatches });
+          result = await fn({
+            db: txDb,
+            kind: 'pglite',
+            copyFrom: copyBatches,
+            // Inside the transaction a failed checkpoint fails it: nothing is committed yet.
+            checkpointIfDue: async () => {
+              await wal.checkpointIfDue();
+            },
+          });
           await client.query('COMMIT');
-          return result;
         } catch (e) {
           await client.query('ROLLBACK');
           throw e;
         }
+        await checkpointIfDue();
+        return result;
       } finally {
         release();
       }

@@ -22,6 +22,8 @@ export interface PGliteDialectConfig {
   client: PGlite;
   /** Shared lock of the session; null when the caller already holds it (a pinned transaction). */
   mutex: Mutex | null;
+  /** Run with the lock still held after each use of the session ends (the WAL keeper's check). */
+  afterUse?: () => Promise<void>;
 }
 
 export class PGliteDialect implements Dialect {
@@ -68,8 +70,13 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    this.#releases.get(connection)?.();
+    const release = this.#releases.get(connection);
     this.#releases.delete(connection);
+    try {
+      if (release) await this.config.afterUse?.();
+    } finally {
+      release?.();
+    }
   }
 
   async destroy(): Promise<void> {}

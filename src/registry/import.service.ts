@@ -179,8 +179,12 @@ export async function importPersons(
       }
       const households = await mergeHouseholds(tx.db, runId, trace);
       trace('merge households');
+      // On PGlite nothing else checkpoints: without these the WAL of the households and of the persons
+      // would stay on disk together until the end (a 5 GiB roster: tens of GB).
+      await tx.checkpointIfDue?.();
       const persons = await mergePersons(tx.db, runId, present, trace);
       trace('merge persons');
+      await tx.checkpointIfDue?.();
       counts.inserted = persons.inserted;
       counts.updated = persons.updated;
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;

@@ -182,9 +182,11 @@ export async function importPersons(
       // On PGlite nothing else checkpoints: without these the WAL of the households and of the persons
       // would stay on disk together until the end (a 5 GiB roster: tens of GB).
       await tx.checkpointIfDue?.();
+      trace('checkpoint if due');
       const persons = await mergePersons(tx.db, runId, present, trace);
       trace('merge persons');
       await tx.checkpointIfDue?.();
+      trace('checkpoint if due');
       counts.inserted = persons.inserted;
       counts.updated = persons.updated;
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;

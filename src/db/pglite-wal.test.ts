@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from './connection.js';
+import { type DatabaseHandle, type DbSession, openDatabase } from './connection.js';
 import { PgliteWalKeeper } from './pglite-wal.js';
 
 const MB = 1024 * 1024;
@@ -48,55 +48,55 @@ describe('PgliteWalKeeper', () => {
 });
 
 describe('the PGlite handle keeps its WAL', () => {
-  const walSince = sql<{ since: number }>`
-    SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 AS since FROM pg_control_checkpoint()`;
-
-  it('checkpoints after a commit that took the WAL past the limit', async () => {
+  /** A fresh in-memory handle with a 2 MB limit, closed after `fn`. */
+  async function withHandle(fn: (handle: DatabaseHandle) => Promise<void>): Promise<void> {
     const handle = await openDatabase({ dataDir: 'memory://', migrate: false, walLimitBytes: 2 * MB });
     try {
+      await fn(handle);
+    } finally {
+      await handle.close();
+    }
+  }
+  /** A checkpoint has just run: almost no WAL since its redo point. */
+  async function expectJustCheckpointed(db: DbSession['db']): Promise<void> {
+    const { rows } = await sql<{ since: number }>`
+      SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 AS since FROM pg_control_checkpoint()`.execute(
+      db,
+    );
+    expect(rows[0]!.since).toBeLessThan(64 * 1024);
+  }
+
+  it('checkpoints after a commit that took the WAL past the limit', () =>
+    withHandle(async (handle) => {
       // The first use of the handle: its check after the commit is not held back by an earlier one.
       await handle.transaction(async (tx) => {
         await sql`CREATE TABLE t (id bigserial PRIMARY KEY, v text)`.execute(tx.db);
         await sql.raw(WRITE).execute(tx.db);
       });
-      const { rows } = await walSince.execute(handle.db);
-      expect(rows[0]!.since).toBeLessThan(64 * 1024);
-    } finally {
-      await handle.close();
-    }
-  });
+      await expectJustCheckpointed(handle.db);
+    }));
 
-  it('checkpoints after a statement outside a transaction that took the WAL past the limit', async () => {
-    const handle = await openDatabase({ dataDir: 'memory://', migrate: false, walLimitBytes: 2 * MB });
-    try {
+  it('checkpoints after a statement outside a transaction that took the WAL past the limit', () =>
+    withHandle(async (handle) => {
       // One statement, the handle's first use (as above).
       await sql`CREATE TABLE t AS SELECT g AS id, repeat('x', 100) AS v FROM generate_series(1, 20000) g`.execute(
         handle.db,
       );
-      const { rows } = await walSince.execute(handle.db);
-      expect(rows[0]!.since).toBeLessThan(64 * 1024);
-    } finally {
-      await handle.close();
-    }
-  });
+      await expectJustCheckpointed(handle.db);
+    }));
 
-  it('checkpoints inside a transaction when asked, and a rollback still undoes the transaction', async () => {
-    const handle = await openDatabase({ dataDir: 'memory://', migrate: false, walLimitBytes: 2 * MB });
-    try {
+  it('checkpoints inside a transaction when asked, and a rollback still undoes the transaction', () =>
+    withHandle(async (handle) => {
       await expect(
         handle.transaction(async (tx) => {
           await sql`CREATE TABLE t (id bigserial PRIMARY KEY, v text)`.execute(tx.db);
           await sql.raw(WRITE).execute(tx.db);
           await tx.checkpointIfDue!();
-          const { rows } = await walSince.execute(tx.db);
-          expect(rows[0]!.since).toBeLessThan(64 * 1024);
+          await expectJustCheckpointed(tx.db);
           throw new Error('roll back');
         }),
       ).rejects.toThrow('roll back');
       const { rows } = await sql<{ t: string | null }>`SELECT to_regclass('t')::text AS t`.execute(handle.db);
       expect(rows[0]!.t).toBeNull();
-    } finally {
-      await handle.close();
-    }
-  });
+    }));
 });

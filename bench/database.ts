@@ -7,7 +7,7 @@ import { type DatabaseHandle, openDatabase, serverPoolSize } from '../src/db/con
 import { loadDemoPopulation } from '../src/registry/demo/load.js';
 import { seedRegions } from '../src/registry/regions.service.js';
 import { createServerTestDatabase } from '../src/test-support/db.js';
-import { type Measurement, measurement, time } from './harness.js';
+import { type Measurement, measurement, same, time } from './harness.js';
 
 export type BenchDatabaseKind = 'pglite' | 'server';
 
@@ -54,6 +54,7 @@ export async function openBenchDatabase(
       database: kind,
       rows: value.persons,
       seconds,
+      checks: { everyPersonLoaded: same(value.persons, persons, '载入人员') },
     }),
   };
 }

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface Measurement {
@@ -17,6 +18,12 @@ export interface Measurement {
   ratio?: number;
   goal?: string;
   extra?: Record<string, number | string>;
+  /**
+   * What the run checked about the product's answer (against the baseline's, or the input): true
+   * when it held, else what was wrong. A timing is worth nothing when the answer is wrong, so a
+   * failed check fails the run.
+   */
+  checks?: Record<string, true | string>;
 }
 
 export interface Workload {
@@ -64,7 +71,7 @@ export function measurement(
 }
 
 export function printTable(rows: Measurement[]): string {
-  const header = ['workload', 'db', 'rows', 'seconds', 'rows/s', 'baseline s', 'ratio', 'goal'];
+  const header = ['workload', 'db', 'rows', 'seconds', 'rows/s', 'baseline s', 'ratio', 'goal', 'checks'];
   const lines = rows.map((r) => [
     r.workload,
     r.database,
@@ -74,17 +81,42 @@ export function printTable(rows: Measurement[]): string {
     r.baselineSeconds === undefined ? '—' : r.baselineSeconds.toFixed(3),
     r.ratio === undefined ? '—' : `${r.ratio}×`,
     r.goal ?? '',
+    checksCell(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }
 
-export function saveResults(rows: Measurement[], persons: number): string {
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+function checksCell(r: Measurement): string {
+  const all = Object.values(r.checks ?? {});
+  const failed = all.filter((c) => c !== true).length;
+  return all.length === 0 ? '' : failed === 0 ? `ok (${all.length})` : `FAILED ${failed}/${all.length}`;
+}
+
+/** One line per check that did not hold, in Chinese for whoever ran the bench. */
+export function failedChecks(rows: Measurement[]): string[] {
+  return rows.flatMap((r) =>
+    Object.entries(r.checks ?? {})
+      .filter((e): e is [string, string] => e[1] !== true)
+      .map(([name, what]) => `${r.database} · ${r.workload} · ${name}：${what}`),
+  );
+}
+
+/** An equality check: true, or both values named. */
+export function same(actual: number | string, expected: number | string, what = '结果'): true | string {
+  return actual === expected ? true : `${what}为 ${actual}，应为 ${expected}`;
+}
+
+/** Writes the run to `dir` (default bench/results/) as <time>.json; returns the file's path. */
+export function saveResults(
+  rows: Measurement[],
+  persons: number,
+  dir = fileURLToPath(new URL('./results/', import.meta.url)),
+): string {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = `${dir}${stamp}.json`;
+  const file = join(dir, `${stamp}.json`);
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,

@@ -1,7 +1,14 @@
 // The benchmark suite itself (bench/run.ts starts it with the product modules taken from dist/).
 import { parseArgs } from 'node:util';
 import { type BenchDatabase, type BenchDatabaseKind, openBenchDatabase } from './database.js';
-import { type BenchContext, type Measurement, printTable, saveResults, type Workload } from './harness.js';
+import {
+  type BenchContext,
+  failedChecks,
+  type Measurement,
+  printTable,
+  saveResults,
+  type Workload,
+} from './harness.js';
 import { assessOne } from './workloads/assess-one.js';
 import { benchAssessRegion } from './workloads/assess-region.js';
 import { benchCoverage } from './workloads/coverage.js';
@@ -26,6 +33,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     /** Size of the generated roster for import-memory, e.g. 5G, 500M (default 5G). */
     'import-bytes': { type: 'string', default: '5G' },
+    /** Where the results JSON goes (default bench/results/). */
+    out: { type: 'string' },
   },
 });
 const ctx: BenchContext = {
@@ -75,4 +84,10 @@ for (const kind of ctx.databases as BenchDatabaseKind[]) {
   }
 }
 console.log(printTable(results));
-console.log(`\n结果已保存：${saveResults(results, ctx.persons)}`);
+console.log(`\n结果已保存：${saveResults(results, ctx.persons, values.out)}`);
+const failed = failedChecks(results);
+if (failed.length > 0) {
+  console.error(`\n核对未通过（${failed.length} 项），以上用时不可作为结果：`);
+  for (const f of failed) console.error(`  ${f}`);
+  process.exitCode = 1;
+}

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { assessRegion } from '../../src/assessment/assess-region.service.js';
 import { shippedPacks } from '../../src/policy/pack-loader.js';
 import type { BenchDatabase } from '../database.js';
-import { type Measurement, measurement, time } from '../harness.js';
+import { type Measurement, measurement, same, time } from '../harness.js';
 
 const AS_OF = '2024-11-30';
 
@@ -109,9 +109,11 @@ export async function benchAssessRegion(db: BenchDatabase): Promise<Measurement[
       baseline: 'hand-written SQL into a copy of assessments',
       baselineSeconds: base.seconds,
       goal: '≤ 1.5×',
+      checks: {
+        rowsAgree: c.differ === 0 || `${c.differ} 行与基准不同`,
+        subsidiesAgree: agree || `资助合计 ${c.ours} 分，基准 ${c.theirs} 分`,
+      },
       extra: {
-        rowsAgree: c.differ === 0 ? 'yes' : `NO (${c.differ} rows differ)`,
-        subsidiesAgree: agree ? 'yes' : `NO (${c.ours} vs ${c.theirs})`,
         floorSeconds: Number(floor.seconds.toFixed(3)),
         floorRatio: Number((ours.seconds / floor.seconds).toFixed(2)),
       },
@@ -121,6 +123,10 @@ export async function benchAssessRegion(db: BenchDatabase): Promise<Measurement[
       database: db.kind,
       rows,
       seconds: rerun.seconds,
+      checks: {
+        nothingInserted: same(rerun.value.inserted, 0, '新增核定'),
+        nothingChanged: same(rerun.value.changed, 0, '变化的核定'),
+      },
     }),
   ];
 }

@@ -45,6 +45,8 @@ process.send({
   p50: result.latency.p50,
   p99: result.latency.p99,
   non2xx: result.non2xx,
+  // Bodies handed out, warm-up included: a request cut off when the run stopped may still be stored.
+  sent: bodies ? next : undefined,
   errors: result.errors + result.timeouts,
   // The load generator's own CPU: on loopback it shares the machine with the server it measures.
   cpuMs: (used.user + used.system) / 1000,

@@ -19,7 +19,7 @@ import { seedRegions } from '../../src/registry/regions.service.js';
 import { createServerTestDatabase } from '../../src/test-support/db.js';
 import { csvBody } from '../csv-body.js';
 import type { BenchDatabaseKind } from '../database.js';
-import { type Measurement, measurement, time } from '../harness.js';
+import { type Measurement, measurement, same, time } from '../harness.js';
 
 /**
  * COPY the files' rows into a fresh table of `columns` text columns. `indexes` (over c0, c1, …)
@@ -82,13 +82,14 @@ export async function benchImports(
     const rosterRows = rosters.reduce((a, f) => a + f.rows, 0);
     const listRows = lists.reduce((a, f) => a + f.rows, 0);
 
-    const first = await time(async () => {
-      for (const f of rosters) await importPersons(handle, f.path, { writeReports: false });
-    });
+    const importRosters = async () => {
+      const results = [];
+      for (const f of rosters) results.push(await importPersons(handle, f.path, { writeReports: false }));
+      return sums(results, ['inserted', 'unchanged', 'rejected']);
+    };
+    const first = await time(importRosters);
     if (options.listsOnly) return [await benchLists(handle, lists, listRows, kind)];
-    const again = await time(async () => {
-      for (const f of rosters) await importPersons(handle, f.path, { writeReports: false });
-    });
+    const again = await time(importRosters);
     const rosterColumns = (await firstLine(rosters[0]!.path)).split(',').length;
     const floorRoster = await time(() =>
       rawCopy(
@@ -119,6 +120,11 @@ export async function benchImports(
         baseline: 'raw COPY into an indexed table like persons',
         baselineSeconds: rawRoster.seconds,
         goal: '≤ 2×',
+        checks: {
+          everyRowInserted: same(first.value.inserted, rosterRows, '新增人员'),
+          noRowRejected: same(first.value.rejected, 0, '拒收行'),
+          baselineCopiedEveryRow: same(rawRoster.value, rosterRows, '基准 COPY 行数'),
+        },
         extra: floor(first.seconds, floorRoster.seconds),
       }),
       measurement({
@@ -128,6 +134,7 @@ export async function benchImports(
         seconds: again.seconds,
         baseline: 'raw COPY into an indexed table like persons',
         baselineSeconds: rawRoster.seconds,
+        checks: { everyRowUnchanged: same(again.value.unchanged, rosterRows, '未变人员') },
         extra: floor(again.seconds, floorRoster.seconds),
       }),
       await benchLists(handle, lists, listRows, kind),
@@ -146,15 +153,19 @@ async function benchLists(
   kind: BenchDatabaseKind,
 ): Promise<Measurement> {
   const listImport = await time(async () => {
+    const results = [];
     for (const f of lists) {
       const county = /(\d{6})[^/]*$/.exec(f.path)![1]!;
-      await importDepartmentList(handle, {
-        file: f.path,
-        department: 'civil_affairs',
-        county,
-        asOf: '2024-11-30',
-      });
+      results.push(
+        await importDepartmentList(handle, {
+          file: f.path,
+          department: 'civil_affairs',
+          county,
+          asOf: '2024-11-30',
+        }),
+      );
     }
+    return sums(results, ['added', 'rejected']);
   });
   const listColumns = (await firstLine(lists[0]!.path)).split(',').length;
   const floorList = await time(() =>
@@ -180,11 +191,23 @@ async function benchLists(
     baseline: 'raw COPY into an indexed table like person_identities',
     baselineSeconds: rawList.seconds,
     goal: '≤ 2×',
+    checks: {
+      everyRowAdded: same(listImport.value.added, listRows, '新增身份'),
+      noRowRejected: same(listImport.value.rejected, 0, '拒收行'),
+      baselineCopiedEveryRow: same(rawList.value, listRows, '基准 COPY 行数'),
+    },
     extra: {
       floorSeconds: Number(floorList.seconds.toFixed(3)),
       floorRatio: Number((listImport.seconds / floorList.seconds).toFixed(2)),
     },
   });
+}
+
+/** These counts of several imports, added up. */
+function sums<K extends string>(results: Record<K, number>[], keys: K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of keys) out[k] = results.reduce<number>((n, r) => n + r[k], 0);
+  return out;
 }
 
 async function firstLine(path: string): Promise<string> {

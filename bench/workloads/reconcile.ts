@@ -15,7 +15,7 @@ import { reconcile } from '../../src/reconciliation/reconcile.service.js';
 import { generateTaxfile, TAXFILE_HEADERS } from '../../src/reconciliation/taxfile.js';
 import { csvBody } from '../csv-body.js';
 import type { BenchDatabase } from '../database.js';
-import { type Measurement, measurement, time } from '../harness.js';
+import { type Measurement, measurement, same, time } from '../harness.js';
 
 /** COPY the file's rows into a logged table of its eight columns with tax_payments' keys. */
 async function rawCopy(h: BenchDatabase['handle'], file: string): Promise<number> {
@@ -159,9 +159,14 @@ export async function benchReconcile(db: BenchDatabase): Promise<Measurement[]> 
         baseline: 'raw COPY of the file, then one hand-written FULL OUTER JOIN',
         baselineSeconds: copy.seconds + base.seconds,
         goal: '≤ 1.5×',
+        checks: {
+          countsAgree: agree || `各类笔数 ${asMap(oursCounts.rows)}，基准 ${asMap(base.value.rows)}`,
+          plantedFoundExactly:
+            exact ||
+            `埋设的 ${planted} 处差异未恰好找出（找到 ${found.rows.length} 处，拒收 ${ours.value.rejected} 行）`,
+          baselineCopiedEveryRow: same(copy.value, manifest.rows, '基准 COPY 行数'),
+        },
         extra: {
-          countsAgree: agree ? 'yes' : `NO ours ${asMap(oursCounts.rows)} baseline ${asMap(base.value.rows)}`,
-          plantedFoundExactly: exact ? 'yes' : 'NO',
           copiedRows: copy.value,
           joinSeconds: Number(base.seconds.toFixed(3)),
           joinRatio: Number((ours.seconds / base.seconds).toFixed(2)),
@@ -174,6 +179,7 @@ export async function benchReconcile(db: BenchDatabase): Promise<Measurement[]> 
         database: db.kind,
         rows: manifest.rows,
         seconds: again.seconds,
+        checks: { recognisedAsUnchanged: same(again.value.status, 'unchanged', '状态') },
       }),
     ];
   } finally {

@@ -49,9 +49,9 @@ export function villagesAgree(
   base: { village: string; eligible: number; enrolled: number; last_year: number }[],
 ): true | string {
   const ours = new Map(lines.map((l) => [l.code, l]));
+  const counts = (e: number, n: number, ly: number) => `应参保 ${e}、已参保 ${n}、上年参保 ${ly}`;
   for (const b of base) {
     const v = ours.get(b.village);
-    const counts = (e: number, n: number, ly: number) => `应参保 ${e}、已参保 ${n}、上年参保 ${ly}`;
     if (!v) return `村 ${b.village} 不在报表中（基准：${counts(b.eligible, b.enrolled, b.last_year)}）`;
     if (v.eligible !== b.eligible || v.enrolled !== b.enrolled || v.enrolledLastYear !== b.last_year)
       return `村 ${b.village}：报表 ${counts(v.eligible, v.enrolled, v.enrolledLastYear)}，基准 ${counts(b.eligible, b.enrolled, b.last_year)}`;

@@ -108,15 +108,19 @@ export async function dropStage(db: Db, importRunId: number): Promise<void> {
 }
 
 /**
- * Set-based checks of the staged rows: region names resolved to county codes, a receipt number
- * repeated within the file (the first row stays), and receipt numbers already stored: the same
- * payment again is known (not new), a different payment under a stored number is rejected.
- * Returns how many staged rows were already known.
+ * Set-based checks of the staged rows: region names resolved to county codes; a receipt number
+ * repeated within the file (the rows after the first are rejected); receipt numbers already stored:
+ * the same payment again is known (not new), another payment under a stored number is rejected.
+ * Nothing leaves the stage: storeTaxRows skips these rows itself (deleting them took longer than the
+ * checks when a file repeats the earlier one, as a return file does). `repeated` holds every receipt
+ * number that occurs more than once in the file, and perhaps a few that do not (RepeatedReceipts):
+ * only those are grouped. Returns how many staged rows were already known.
  */
 export async function checkStage(
   db: Db,
   importRunId: number,
   columns: { receipt: string; region: string },
+  repeated: string[],
 ): Promise<{ known: number }> {
   const stage = sql.table(stageTable(importRunId));
   await sql`
@@ -128,19 +132,17 @@ export async function checkStage(
     SELECT ${importRunId}, row_no, ${columns.region}, region_text,
       '无法识别的行政区划（应为6位区划代码或区县名称），按参保人所在地对账', 'unknown_region', 'warning'
     FROM ${stage} WHERE county_code IS NULL AND region_text IS NOT NULL`.execute(db);
-  // One pass over the staged rows against the stored receipts: repeats within the file and
-  // conflicting receipts are rejected, known payments leave the stage, and the known are counted.
+  // Both statements join the stage to tax_payments by receipt; the insert joins it to persons.
+  await sql`ANALYZE ${stage} (receipt_no, doc_no)`.execute(db);
   const checked = await sql<{ known: number }>`
-    WITH dup AS (
-      SELECT receipt_no, min(row_no) AS first_row FROM ${stage} GROUP BY receipt_no HAVING count(*) > 1
-    ), checked AS (
+    WITH ${repeatsIn(stage, repeated)}, checked AS (
       SELECT s.row_no, s.receipt_no, coalesce(d.first_row, s.row_no) AS first_row, t.name AS stored_name,
         t.amount_fen AS stored_fen, t.id IS NOT NULL AS stored,
         t.id IS NOT NULL AND (t.doc_no, t.amount_fen, t.year) IS DISTINCT FROM (s.doc_no, s.amount_fen, s.year) AS conflict
       FROM ${stage} s
-      LEFT JOIN dup d ON d.receipt_no = s.receipt_no
+      LEFT JOIN repeats d ON d.receipt_no = s.receipt_no
       LEFT JOIN tax_payments t ON t.receipt_no = s.receipt_no
-      -- Only repeated or stored receipts can be rejected or known: the rest is not kept here.
+      -- Only repeated or stored receipts can be rejected or known.
       WHERE d.receipt_no IS NOT NULL OR t.id IS NOT NULL
     ), rejected AS (
       INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
@@ -152,37 +154,46 @@ export async function checkStage(
         '此税票号已在此前的对账中用于另一笔缴费（' || stored_name || '，' || (stored_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
         'receipt_conflict'
       FROM checked WHERE conflict
-    ), gone AS (
-      DELETE FROM ${stage} s USING checked c
-      WHERE c.row_no = s.row_no AND (c.row_no <> c.first_row OR c.stored)
-      RETURNING c.row_no = c.first_row AND NOT c.conflict AS known
     )
-    SELECT count(*) FILTER (WHERE known)::int AS known FROM gone`.execute(db);
-  // The insert groups persons by the staged ID numbers.
-  await sql`ANALYZE ${stage} (doc_no)`.execute(db);
-  return { known: checked.rows[0]!.known };
+    SELECT count(*) FILTER (WHERE stored AND NOT conflict AND row_no = first_row)::int AS known FROM checked`.execute(db);
+  return checked.rows[0]!;
 }
 
-/** New tax rows into tax_payments, matched to persons by ID number; returns how many. */
+/** The CTE `repeats`: each receipt number of the stage among `candidates` that occurs more than once, with its first row. */
+function repeatsIn(stage: ReturnType<typeof sql.table>, candidates: string[]) {
+  return sql`repeats AS (
+      SELECT receipt_no, min(row_no) AS first_row FROM ${stage}
+      WHERE receipt_no = ANY (${candidates}::text[]) GROUP BY receipt_no HAVING count(*) > 1)`;
+}
+
+/**
+ * The staged rows that checkStage neither rejected nor found stored, into tax_payments, matched to
+ * persons by ID number; returns how many.
+ */
 export async function storeTaxRows(
   db: Db,
   importRunId: number,
   year: number,
+  repeated: string[],
   trace: (step: string) => void = () => undefined,
 ): Promise<number> {
   const stage = sql.table(stageTable(importRunId));
   await analyseIfStale(db, ['persons']);
-  // The person by ID number, joined set-based (a lookup per row is a nested loop over the file).
+  // The person by ID number, joined set-based (a lookup per row is a nested loop over the file); of
+  // two persons sharing a number under two document types, the first. In receipt order (the
+  // stage's), so the rows reach the receipt's unique index in order. For a file of mostly known rows
+  // the planner probes persons only for the new ones.
   const ins = await sql`
+    WITH ${repeatsIn(stage, repeated)}
     INSERT INTO tax_payments (receipt_no, import_run_id, row_no, doc_no, name, year, amount_fen, paid_on,
       channel_text, channel, region_text, county_code, person_id)
-    SELECT s.receipt_no, ${importRunId}, s.row_no, s.doc_no, s.name, s.year, s.amount_fen, s.paid_on,
-      s.channel_text, s.channel, s.region_text, s.county_code, p.person_id
+    SELECT DISTINCT ON (s.row_no) s.receipt_no, ${importRunId}, s.row_no, s.doc_no, s.name, s.year, s.amount_fen,
+      s.paid_on, s.channel_text, s.channel, s.region_text, s.county_code, p.id
     FROM ${stage} s
-    LEFT JOIN (
-      SELECT doc_no, min(id) AS person_id FROM persons
-      WHERE doc_no IN (SELECT doc_no FROM ${stage}) GROUP BY doc_no
-    ) p ON p.doc_no = s.doc_no`.execute(db);
+    LEFT JOIN persons p ON p.doc_no = s.doc_no
+    WHERE NOT EXISTS (SELECT 1 FROM repeats d WHERE d.receipt_no = s.receipt_no AND d.first_row <> s.row_no)
+      AND NOT EXISTS (SELECT 1 FROM tax_payments t WHERE t.receipt_no = s.receipt_no)
+    ORDER BY s.row_no, p.id`.execute(db);
   trace('insert tax rows');
   // People registered since an earlier file: their stored tax rows now have a person.
   await sql`

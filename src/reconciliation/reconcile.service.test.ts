@@ -223,6 +223,34 @@ describeEachDatabase('reconciliation with tax payment records', (getDb, kind) =>
     expect(r.differences.settled).toBe(0);
   });
 
+  it('rejects a stored receipt number with another amount, and a known receipt repeated in the file', async () => {
+    const db = getDb().db;
+    const lines = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').split(/\r?\n/);
+    const changed = lines[3]!.split(',');
+    const storedFen = Math.round(Number(changed[3]) * 100);
+    changed[3] = ((storedFen + 1000) / 100).toFixed(2);
+    const known = lines[4]!.split(',');
+    const file4 = join(dir, `tax4-${kind}.csv`);
+    await writeCsv(file4, TAXFILE_HEADERS, [changed, known, known]);
+    const r = await reconcile(getDb(), file4, { region: REGION, year: YEAR, actor: 'test' });
+    expect(r).toMatchObject({ rowsRead: 3, rejected: 2, knownRows: 1, newRows: 0 });
+    const rejections = await sql<{ row_number: number; code: string; reason: string }>`
+      SELECT row_number, code, reason FROM import_rejections WHERE run_id = ${r.importRunId} ORDER BY row_number`.execute(
+      db,
+    );
+    expect(rejections.rows.map((x) => [x.row_number, x.code])).toEqual([
+      [2, 'receipt_conflict'],
+      [4, 'duplicate_in_file'],
+    ]);
+    expect(rejections.rows[0]!.reason).toContain((storedFen / 100).toFixed(2));
+    expect(rejections.rows[1]!.reason).toContain('与第 3 行相同');
+    const stored = await sql<{ amount_fen: number; n: number }>`
+      SELECT min(amount_fen)::int AS amount_fen, count(*)::int AS n FROM tax_payments WHERE receipt_no = ${changed[6]!}`.execute(
+      db,
+    );
+    expect(stored.rows[0]).toEqual({ amount_fen: storedFen, n: 1 });
+  });
+
   it('writes the detail lists per class and the refund list', async () => {
     const files = await writeReconcileReports(getDb(), run1, join(dir, `out-${kind}`), { formats: ['csv'] });
     const refund = files.find((f) => f.includes('退费清单'))!;

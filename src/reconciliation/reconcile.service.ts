@@ -35,6 +35,7 @@ import {
   storeTaxRows,
   TAX_STAGE_COLUMNS,
 } from './reconcile.repository.js';
+import { RepeatedReceipts } from './repeated-receipts.js';
 import { getRun } from './runs.repository.js';
 import { knownTaxHeaders, resolveTaxColumns, TAX_FIELD_LABELS } from './tax-columns.js';
 import { type StagedTaxRow, validateTaxRow } from './tax-row.js';
@@ -143,6 +144,7 @@ export async function reconcile(
       const issuesOut = createWriteStream(issuesPath);
       let rowsRead = 0;
       let issueCount = 0;
+      const receipts = new RepeatedReceipts();
       async function* stageCsv(): AsyncGenerator<string> {
         // Small batches keep V8's young generation small (see importPersons).
         for await (const batch of table.batches(500)) {
@@ -151,7 +153,10 @@ export async function reconcile(
           for (const row of batch) {
             if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
             const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf);
-            if (r.row) chunk += stageLine(r.row);
+            if (r.row) {
+              chunk += stageLine(r.row);
+              receipts.add(r.row.receiptNo);
+            }
             for (const issue of r.issues) issueChunk += issueLine(importRunId, issue);
             issueCount += r.issues.length;
           }
@@ -165,12 +170,18 @@ export async function reconcile(
       await once(issuesOut, 'finish');
       if (issueCount > 0)
         await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
-      const { known } = await checkStage(tx.db, importRunId, {
-        receipt: columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo,
-        region: columns.header.region ?? TAX_FIELD_LABELS.region,
-      });
+      const repeated = receipts.candidates();
+      const { known } = await checkStage(
+        tx.db,
+        importRunId,
+        {
+          receipt: columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo,
+          region: columns.header.region ?? TAX_FIELD_LABELS.region,
+        },
+        repeated,
+      );
       trace('stage checks');
-      const newRows = await storeTaxRows(tx.db, importRunId, scope.year, trace);
+      const newRows = await storeTaxRows(tx.db, importRunId, scope.year, repeated, trace);
       trace('store tax rows');
       await dropStage(tx.db, importRunId);
       const { rejected, warnings } = await countRejectedRows(tx.db, importRunId);

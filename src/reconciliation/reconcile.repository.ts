@@ -155,7 +155,9 @@ export async function checkStage(
         'receipt_conflict'
       FROM checked WHERE conflict
     )
-    SELECT count(*) FILTER (WHERE stored AND NOT conflict AND row_no = first_row)::int AS known FROM checked`.execute(db);
+    SELECT count(*) FILTER (WHERE stored AND NOT conflict AND row_no = first_row)::int AS known FROM checked`.execute(
+    db,
+  );
   return checked.rows[0]!;
 }
 

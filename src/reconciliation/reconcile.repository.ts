@@ -114,14 +114,15 @@ export async function dropStage(db: Db, importRunId: number): Promise<void> {
  * Nothing leaves the stage: storeTaxRows skips these rows itself (deleting them took longer than the
  * checks when a file repeats the earlier one, as a return file does). `repeated` holds every receipt
  * number that occurs more than once in the file, and perhaps a few that do not (RepeatedReceipts):
- * only those are grouped. Returns how many staged rows were already known.
+ * only those are grouped. Returns how many staged rows were already known, and the rows rejected as
+ * repeats (for storeTaxRows to skip).
  */
 export async function checkStage(
   db: Db,
   importRunId: number,
   columns: { receipt: string; region: string },
   repeated: string[],
-): Promise<{ known: number }> {
+): Promise<{ known: number; repeatRows: number[] }> {
   const stage = sql.table(stageTable(importRunId));
   await sql`
     UPDATE ${stage} s SET county_code = r.code
@@ -134,8 +135,11 @@ export async function checkStage(
     FROM ${stage} WHERE county_code IS NULL AND region_text IS NOT NULL`.execute(db);
   // Both statements join the stage to tax_payments by receipt; the insert joins it to persons.
   await sql`ANALYZE ${stage} (receipt_no, doc_no)`.execute(db);
-  const checked = await sql<{ known: number }>`
-    WITH ${repeatsIn(stage, repeated)}, checked AS (
+  const checked = await sql<{ known: number; repeatRows: number[] }>`
+    WITH repeats AS (
+      SELECT receipt_no, min(row_no) AS first_row FROM ${stage}
+      WHERE receipt_no = ANY (${repeated}::text[]) GROUP BY receipt_no HAVING count(*) > 1
+    ), checked AS (
       SELECT s.row_no, s.receipt_no, coalesce(d.first_row, s.row_no) AS first_row, t.name AS stored_name,
         t.amount_fen AS stored_fen, t.id IS NOT NULL AS stored,
         t.id IS NOT NULL AND (t.doc_no, t.amount_fen, t.year) IS DISTINCT FROM (s.doc_no, s.amount_fen, s.year) AS conflict
@@ -155,17 +159,10 @@ export async function checkStage(
         'receipt_conflict'
       FROM checked WHERE conflict
     )
-    SELECT count(*) FILTER (WHERE stored AND NOT conflict AND row_no = first_row)::int AS known FROM checked`.execute(
-    db,
-  );
+    SELECT count(*) FILTER (WHERE stored AND NOT conflict AND row_no = first_row)::int AS known,
+      coalesce(array_agg(row_no) FILTER (WHERE row_no <> first_row), '{}') AS "repeatRows"
+    FROM checked`.execute(db);
   return checked.rows[0]!;
-}
-
-/** The CTE `repeats`: each receipt number of the stage among `candidates` that occurs more than once, with its first row. */
-function repeatsIn(stage: ReturnType<typeof sql.table>, candidates: string[]) {
-  return sql`repeats AS (
-      SELECT receipt_no, min(row_no) AS first_row FROM ${stage}
-      WHERE receipt_no = ANY (${candidates}::text[]) GROUP BY receipt_no HAVING count(*) > 1)`;
 }
 
 /**
@@ -176,7 +173,7 @@ export async function storeTaxRows(
   db: Db,
   importRunId: number,
   year: number,
-  repeated: string[],
+  repeatRows: number[],
   trace: (step: string) => void = () => undefined,
 ): Promise<number> {
   const stage = sql.table(stageTable(importRunId));
@@ -186,14 +183,13 @@ export async function storeTaxRows(
   // stage's), so the rows reach the receipt's unique index in order. For a file of mostly known rows
   // the planner probes persons only for the new ones.
   const ins = await sql`
-    WITH ${repeatsIn(stage, repeated)}
     INSERT INTO tax_payments (receipt_no, import_run_id, row_no, doc_no, name, year, amount_fen, paid_on,
       channel_text, channel, region_text, county_code, person_id)
     SELECT DISTINCT ON (s.row_no) s.receipt_no, ${importRunId}, s.row_no, s.doc_no, s.name, s.year, s.amount_fen,
       s.paid_on, s.channel_text, s.channel, s.region_text, s.county_code, p.id
     FROM ${stage} s
     LEFT JOIN persons p ON p.doc_no = s.doc_no
-    WHERE NOT EXISTS (SELECT 1 FROM repeats d WHERE d.receipt_no = s.receipt_no AND d.first_row <> s.row_no)
+    WHERE s.row_no <> ALL (${repeatRows}::int[])
       AND NOT EXISTS (SELECT 1 FROM tax_payments t WHERE t.receipt_no = s.receipt_no)
     ORDER BY s.row_no, p.id`.execute(db);
   trace('insert tax rows');

@@ -170,18 +170,17 @@ export async function reconcile(
       await once(issuesOut, 'finish');
       if (issueCount > 0)
         await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
-      const repeated = receipts.candidates();
-      const { known } = await checkStage(
+      const { known, repeatRows } = await checkStage(
         tx.db,
         importRunId,
         {
           receipt: columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo,
           region: columns.header.region ?? TAX_FIELD_LABELS.region,
         },
-        repeated,
+        receipts.candidates(),
       );
       trace('stage checks');
-      const newRows = await storeTaxRows(tx.db, importRunId, scope.year, repeated, trace);
+      const newRows = await storeTaxRows(tx.db, importRunId, scope.year, repeatRows, trace);
       trace('store tax rows');
       await dropStage(tx.db, importRunId);
       const { rejected, warnings } = await countRejectedRows(tx.db, importRunId);

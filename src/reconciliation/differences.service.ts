@@ -82,12 +82,12 @@ export async function requestRefunds(
       WITH ins AS (
         INSERT INTO payments (county_code, year, person_id, amount_fen, paid_on, channel, external_no, pack_hash,
           recorded_by, status, review_reason)
-        SELECT p.county_code, t.year, t.person_id, t.amount_fen, t.paid_on, t.channel, t.receipt_no,
+        SELECT p.county_code, t.year, x.person_id, t.amount_fen, t.paid_on, t.channel, t.receipt_no,
           coalesce(a.pack_hash, ''), ${actor}, 'accepted', ${`税务对账批次 ${runId}`}
         FROM (${due}) x
         JOIN tax_payments t ON t.id = x.tax_payment_id
-        JOIN persons p ON p.id = t.person_id
-        LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = t.year AND a.county_code = p.county_code
+        JOIN persons p ON p.id = x.person_id
+        LEFT JOIN assessments a ON a.person_id = x.person_id AND a.year = t.year AND a.county_code = p.county_code
         WHERE t.payment_id IS NULL
         ON CONFLICT (channel, external_no) DO NOTHING
         RETURNING id, county_code, person_id, year, amount_fen, channel, external_no

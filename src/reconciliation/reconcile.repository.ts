@@ -1,9 +1,11 @@
-// SQL of the reconciliation: the file's rows staged by COPY, checked and stored set-based, then one
-// classification of every tax row, assessment and local payment of the region-year into a temp
-// table, and the merge of its findings into the differences that earlier runs left open.
+// SQL of the reconciliation: the file's rows stored by COPY (straight into tax_payments for the
+// first file of a region-year, else staged, checked and stored set-based), then one classification
+// of every tax row, assessment and local payment of the region-year into a temp table, and the merge
+// of its findings into the differences that earlier runs left open.
 import { type Kysely, sql } from 'kysely';
 import { analyseIfStale } from '../db/analyse.js';
 import type { DbSession } from '../db/connection.js';
+import { regionPrefix } from '../policy/pack-loader.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the reconciliation tables are not in the shared schema type
 type Db = Kysely<any>;
@@ -35,7 +37,9 @@ export const CLASS_NAMES: Record<ReconClass, string> = {
 };
 
 export const stageTable = (importRunId: number): string => `tax_stage_${importRunId}`;
-export const TAX_STAGE_COLUMNS = [
+/** The columns a checked row is copied into, in tax_payments and in the stage alike. */
+export const TAX_ROW_COLUMNS = [
+  'import_run_id',
   'row_no',
   'receipt_no',
   'doc_no',
@@ -80,15 +84,44 @@ export async function createReconRun(
   return Number(r.rows[0]!.id);
 }
 
-export async function createStage(db: Db, importRunId: number): Promise<void> {
+/** Settings of the reconciliation's transaction. */
+export async function reconcileSettings(db: Db): Promise<void> {
   // Memory for the sorts and hashes over the whole file (the checks, the person lookup, the
   // classification): with the default 4 MB they spill to disk, for this transaction only.
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   // No JIT: the stage checks' estimates cross its threshold and compiling took ~120 ms, longer than
   // running them (the import transactions turn it off for the same reason).
   await sql`SET LOCAL jit = off`.execute(db);
+}
+
+/** County names that name one county only, with its code: how a file's region by name is read. */
+export async function countyNames(db: Db): Promise<Map<string, string>> {
+  const r = await sql<{ name: string; code: string }>`
+    SELECT name, min(code) AS code FROM regions WHERE level = 3 GROUP BY name HAVING count(*) = 1`.execute(
+    db,
+  );
+  return new Map(r.rows.map((x) => [x.name, x.code]));
+}
+
+/**
+ * Whether tax rows of this file may already be stored: an earlier run of the year for this region,
+ * a region within it or one containing it. When none, the file is copied straight into tax_payments.
+ */
+export async function mayHoldStoredReceipts(db: Db, scope: Scope, runId: number): Promise<boolean> {
+  const r = await sql<{ region: string }>`
+    SELECT DISTINCT region FROM reconciliation_runs WHERE year = ${scope.year} AND id <> ${runId}`.execute(
+    db,
+  );
+  return r.rows.some(({ region }) => {
+    const prefix = regionPrefix(region);
+    return prefix.startsWith(scope.prefix) || scope.prefix.startsWith(prefix);
+  });
+}
+
+export async function createStage(db: Db, importRunId: number): Promise<void> {
   await sql`
     CREATE UNLOGGED TABLE ${sql.table(stageTable(importRunId))} (
+      import_run_id bigint NOT NULL,
       row_no integer NOT NULL,
       receipt_no text NOT NULL,
       doc_no text NOT NULL,
@@ -108,8 +141,7 @@ export async function dropStage(db: Db, importRunId: number): Promise<void> {
 }
 
 /**
- * Set-based checks of the staged rows: region names resolved to county codes; a receipt number
- * repeated within the file (the rows after the first are rejected); receipt numbers already stored:
+ * Set-based checks of the staged rows: a receipt number repeated within the file (the rows after the first are rejected); receipt numbers already stored:
  * the same payment again is known (not new), another payment under a stored number is rejected.
  * Nothing leaves the stage: storeTaxRows skips these rows itself (deleting them took longer than the
  * checks when a file repeats the earlier one, as a return file does). `repeated` holds every receipt
@@ -120,21 +152,12 @@ export async function dropStage(db: Db, importRunId: number): Promise<void> {
 export async function checkStage(
   db: Db,
   importRunId: number,
-  columns: { receipt: string; region: string },
+  receiptColumn: string,
   repeated: string[],
 ): Promise<{ known: number; repeatRows: number[] }> {
   const stage = sql.table(stageTable(importRunId));
-  await sql`
-    UPDATE ${stage} s SET county_code = r.code
-    FROM (SELECT name, min(code) AS code FROM regions WHERE level = 3 GROUP BY name HAVING count(*) = 1) r
-    WHERE s.county_code IS NULL AND s.region_text IS NOT NULL AND r.name = s.region_text`.execute(db);
-  await sql`
-    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code, severity)
-    SELECT ${importRunId}, row_no, ${columns.region}, region_text,
-      '无法识别的行政区划（应为6位区划代码或区县名称），按参保人所在地对账', 'unknown_region', 'warning'
-    FROM ${stage} WHERE county_code IS NULL AND region_text IS NOT NULL`.execute(db);
-  // Both statements join the stage to tax_payments by receipt; the insert joins it to persons.
-  await sql`ANALYZE ${stage} (receipt_no, doc_no)`.execute(db);
+  // Both statements join the stage to tax_payments by receipt.
+  await sql`ANALYZE ${stage} (receipt_no)`.execute(db);
   const checked = await sql<{ known: number; repeatRows: number[] }>`
     WITH repeats AS (
       SELECT receipt_no, min(row_no) AS first_row FROM ${stage}
@@ -150,11 +173,11 @@ export async function checkStage(
       WHERE d.receipt_no IS NOT NULL OR t.id IS NOT NULL
     ), rejected AS (
       INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
-      SELECT ${importRunId}::bigint, row_no, ${columns.receipt}::text, receipt_no,
+      SELECT ${importRunId}::bigint, row_no, ${receiptColumn}::text, receipt_no,
         '文件内税票号重复（与第 ' || first_row || ' 行相同）', 'duplicate_in_file'
       FROM checked WHERE row_no <> first_row
       UNION ALL
-      SELECT ${importRunId}::bigint, row_no, ${columns.receipt}::text, receipt_no,
+      SELECT ${importRunId}::bigint, row_no, ${receiptColumn}::text, receipt_no,
         '此税票号已在此前的对账中用于另一笔缴费（' || stored_name || '，' || (stored_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
         'receipt_conflict'
       FROM checked WHERE conflict
@@ -165,46 +188,26 @@ export async function checkStage(
   return checked.rows[0]!;
 }
 
-/**
- * The staged rows that checkStage neither rejected nor found stored, into tax_payments, matched to
- * persons by ID number; returns how many.
- */
-export async function storeTaxRows(
-  db: Db,
-  importRunId: number,
-  year: number,
-  repeatRows: number[],
-  trace: (step: string) => void = () => undefined,
-): Promise<number> {
+/** The staged rows that checkStage neither rejected nor found stored, into tax_payments; returns how many. */
+export async function storeTaxRows(db: Db, importRunId: number, repeatRows: number[]): Promise<number> {
   const stage = sql.table(stageTable(importRunId));
-  await analyseIfStale(db, ['persons']);
-  // The person by ID number, joined set-based (a lookup per row is a nested loop over the file); of
-  // two persons sharing a number under two document types, the first. In receipt order (the
-  // stage's), so the rows reach the receipt's unique index in order. For a file of mostly known rows
-  // the planner probes persons only for the new ones.
+  const columns = sql.join(TAX_ROW_COLUMNS.map((c) => sql.ref(c)));
+  const stagedColumns = sql.join(TAX_ROW_COLUMNS.map((c) => sql.ref(`s.${c}`)));
+  // In receipt order (the stage's), so the rows reach the receipt's unique index in order.
   const ins = await sql`
-    INSERT INTO tax_payments (receipt_no, import_run_id, row_no, doc_no, name, year, amount_fen, paid_on,
-      channel_text, channel, region_text, county_code, person_id)
-    SELECT DISTINCT ON (s.row_no) s.receipt_no, ${importRunId}, s.row_no, s.doc_no, s.name, s.year, s.amount_fen,
-      s.paid_on, s.channel_text, s.channel, s.region_text, s.county_code, p.id
-    FROM ${stage} s
-    LEFT JOIN persons p ON p.doc_no = s.doc_no
+    INSERT INTO tax_payments (${columns})
+    SELECT ${stagedColumns} FROM ${stage} s
     WHERE s.row_no <> ALL (${repeatRows}::int[])
       AND NOT EXISTS (SELECT 1 FROM tax_payments t WHERE t.receipt_no = s.receipt_no)
-    ORDER BY s.row_no, p.id`.execute(db);
-  trace('insert tax rows');
-  // People registered since an earlier file: their stored tax rows now have a person.
-  await sql`
-    UPDATE tax_payments t SET person_id = p.id FROM persons p
-    WHERE t.person_id IS NULL AND t.year = ${year} AND t.import_run_id <> ${importRunId} AND p.doc_no = t.doc_no`.execute(
-    db,
-  );
-  trace('tax rows of people registered since');
-  // The classification joins on these; the wide text columns need no statistics.
-  await analyseIfStale(db, [
-    { table: 'tax_payments', columns: ['year', 'county_code', 'person_id', 'import_run_id', 'payment_id'] },
-  ]);
+    ORDER BY s.row_no`.execute(db);
   return Number(ins.numAffectedRows ?? 0n);
+}
+
+/** Planner statistics of the tax rows the classification joins on, when they are stale. */
+export async function analyseTaxRows(db: Db): Promise<void> {
+  await analyseIfStale(db, [
+    { table: 'tax_payments', columns: ['year', 'doc_no', 'county_code', 'import_run_id', 'payment_id'] },
+  ]);
 }
 
 /**
@@ -213,8 +216,11 @@ export async function storeTaxRows(
  * the temp table recon_found (for the merge), the counts and sums per class and township straight
  * into reconciliation_totals for the run: matched rows, the bulk, are never written row by row.
  *
- * The tax rows considered: the year's rows collected for a county of the region, or paid by a
- * person of the region, or brought in by an earlier reconciliation of this region. A person's
+ * Each tax row's person is found by ID number here, not when the row is stored: a person registered
+ * since an earlier file is matched by the next, and of two persons sharing a number under two
+ * document types the row goes to the first. The tax rows considered: the year's rows collected for a
+ * county of the region, or paid by a person of the region, or brought in by an earlier
+ * reconciliation of this region. A person's
  * expected amount is the accepted local payment when there is one (the engine checked it on the
  * day it was paid, late-enrolment surcharges included), else the stored assessment's payable.
  */
@@ -229,7 +235,7 @@ export async function classify(
   // Assessments and payments are often just bulk-written (assess-region, COPY) with no planner
   // statistics yet; without them PostgreSQL picks nested loops for the anti-joins below (a 10,000-
   // person region took 21 s instead of a fraction of one).
-  await analyseIfStale(db, ['assessments', 'payments']);
+  await analyseIfStale(db, ['persons', 'assessments', 'payments']);
   await sql`DROP TABLE IF EXISTS recon_local`.execute(db);
   await sql`DROP TABLE IF EXISTS recon_found`.execute(db);
   // Local payments, one per person-year (the first): those made from tax rows by `reconcile
@@ -250,27 +256,33 @@ export async function classify(
       tax_payment_id bigint, payment_id bigint, receipt_no text, payable_fen integer, tax_fen integer,
       local_fen integer, amount_fen integer, diff_key text
     ) ON COMMIT DROP`.execute(db);
-  // Measured at 1,000,000 persons (449,541 tax rows; bench/README.md, seventh pass): the tax rows
+  // Measured at 1,000,000 persons (449,541 tax rows; bench/README.md, seventh and eleventh passes):
+  // persons are hashed once by ID number and the rare row two persons match is kept once, with the
+  // first (the join comes out in tax-row order, so sorting it is quick); the tax rows
   // carry only what classifying needs (the ID number and name of the few differences are read by id
   // at the end); duplicates are ranked only among the people with more than one row, not by a window
   // sorting every row; and the unpaid, whom the planner guesses by the hundred thousand when they are
   // a few hundred, find their person by primary key instead of hashing all of persons.
   await sql`
     WITH tax AS (
-      SELECT t.id AS tax_id, t.receipt_no, t.amount_fen, coalesce(p.county_code, t.county_code) AS county_code,
-        p.id AS person_id, p.residence_village, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen,
+      SELECT t.id AS tax_id, t.receipt_no, t.amount_fen, coalesce(t.person_county, t.county_code) AS county_code,
+        t.person_id, t.residence_village, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen,
         coalesce(l.amount_fen, a.payable_fen) AS expected_fen,
         CASE WHEN t.county_code IS NOT NULL AND t.county_code NOT LIKE ${like} THEN 'other_region'
-             WHEN p.id IS NULL THEN 'paid_not_registered'
-             WHEN p.county_code NOT LIKE ${like} OR p.county_code <> coalesce(t.county_code, p.county_code) THEN 'other_region'
+             WHEN t.person_id IS NULL THEN 'paid_not_registered'
+             WHEN t.person_county NOT LIKE ${like} OR t.person_county <> coalesce(t.county_code, t.person_county) THEN 'other_region'
              WHEN a.status IS DISTINCT FROM 'assessed' THEN 'paid_not_assessed'
         END AS pre_class
-      FROM tax_payments t
-      LEFT JOIN persons p ON p.id = t.person_id
-      LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = p.county_code
+      FROM (
+        SELECT DISTINCT ON (t.id) t.id, t.receipt_no, t.amount_fen, t.county_code, t.import_run_id, p.id AS person_id,
+          p.county_code AS person_county, p.residence_village
+        FROM tax_payments t LEFT JOIN persons p ON p.doc_no = t.doc_no
+        WHERE t.year = ${scope.year}
+        ORDER BY t.id, p.id
+      ) t
+      LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = t.person_county
       LEFT JOIN recon_local l ON l.person_id = t.person_id
-      WHERE t.year = ${scope.year}
-        AND (t.county_code LIKE ${like} OR p.county_code LIKE ${like}
+      WHERE (t.county_code LIKE ${like} OR t.person_county LIKE ${like}
           OR t.import_run_id IN (SELECT import_run_id FROM reconciliation_runs WHERE region = ${scope.region} AND year = ${scope.year}))
     ), several AS MATERIALIZED (
       SELECT person_id FROM tax WHERE pre_class IS NULL GROUP BY person_id HAVING count(*) > 1

@@ -1,7 +1,8 @@
 // Reconciliation of a tax payment return file with the region-year's assessments and local
-// payments (issue 6): stream the file, check every row, COPY the good rows into a staging table,
-// store the new tax rows, classify everything set-based, and merge the findings into the
-// differences left by earlier runs — all in one transaction. The same file again changes nothing.
+// payments (issue 6): stream the file, check every row, COPY the good rows (straight into
+// tax_payments for a region-year's first file, else into a staging table whose new rows are then
+// stored), classify everything set-based, and merge the findings into the differences left by
+// earlier runs — all in one transaction. The same file again changes nothing.
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -14,26 +15,30 @@ import type { DatabaseHandle } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
 import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
-import { readTable } from '../files/table-reader.js';
+import { readTable, type Table } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
 import { countRejectedRows, createRun, finishRun, REJECTION_COLUMNS } from '../registry/import.repository.js';
 import type { RowIssue } from '../registry/import-row.js';
 import {
+  analyseTaxRows,
   checkStage,
   classify,
+  countyNames,
   createReconRun,
   createStage,
   dropStage,
   findRunByFile,
   finishReconRun,
+  mayHoldStoredReceipts,
   mergeDifferences,
+  reconcileSettings,
   runTotals,
   type Scope,
   stageTable,
   storeTaxRows,
-  TAX_STAGE_COLUMNS,
+  TAX_ROW_COLUMNS,
 } from './reconcile.repository.js';
 import { RepeatedReceipts } from './repeated-receipts.js';
 import { getRun } from './runs.repository.js';
@@ -68,8 +73,8 @@ export interface ReconcileResult {
   ignoredColumns: string[];
 }
 
-function stageLine(r: StagedTaxRow): string {
-  return `${r.rowNumber},${csvField(r.receiptNo)},${r.docNo},${csvField(r.name)},${r.year},${r.amountFen},${r.paidOn},${csvField(
+function rowLine(importRunId: number, r: StagedTaxRow): string {
+  return `${importRunId},${r.rowNumber},${csvField(r.receiptNo)},${r.docNo},${csvField(r.name)},${r.year},${r.amountFen},${r.paidOn},${csvField(
     r.channelText,
   )},${r.channel},${csvField(r.regionText)},${r.countyCode ?? ''}\n`;
 }
@@ -138,51 +143,82 @@ export async function reconcile(
         sha256: digest,
         startedBy: options.actor,
       });
-      await createStage(tx.db, importRunId);
-      trace('open the file, create runs and stage');
+      await reconcileSettings(tx.db);
+      const countyByName = await countyNames(tx.db);
+      trace('open the file, create runs');
       const issuesPath = join(tmp, 'issues.csv');
-      const issuesOut = createWriteStream(issuesPath);
-      let rowsRead = 0;
-      let issueCount = 0;
-      const receipts = new RepeatedReceipts();
-      async function* stageCsv(): AsyncGenerator<string> {
-        // Small batches keep V8's young generation small (see importPersons).
-        for await (const batch of table.batches(500)) {
-          let chunk = '';
-          let issueChunk = '';
-          for (const row of batch) {
-            if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
-            const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf);
-            if (r.row) {
-              chunk += stageLine(r.row);
-              receipts.add(r.row.receiptNo);
+      /** Reads the file, checks every row and COPYs the good ones into `target`; problems go to issuesPath. */
+      const copyRows = async (source: Table, target: string, receipts?: RepeatedReceipts) => {
+        const issuesOut = createWriteStream(issuesPath);
+        let rowsRead = 0;
+        let issueCount = 0;
+        async function* rowsCsv(): AsyncGenerator<string> {
+          // Small batches keep V8's young generation small (see importPersons).
+          for await (const batch of source.batches(500)) {
+            let chunk = '';
+            let issueChunk = '';
+            for (const row of batch) {
+              if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
+              const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf, countyByName);
+              if (r.row) {
+                chunk += rowLine(importRunId, r.row);
+                receipts?.add(r.row.receiptNo);
+              }
+              for (const issue of r.issues) issueChunk += issueLine(importRunId, issue);
+              issueCount += r.issues.length;
             }
-            for (const issue of r.issues) issueChunk += issueLine(importRunId, issue);
-            issueCount += r.issues.length;
+            if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
+            if (chunk !== '') yield chunk;
           }
-          if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
-          if (chunk !== '') yield chunk;
+        }
+        try {
+          const copied = await tx.copyFrom(target, TAX_ROW_COLUMNS, rowsCsv());
+          return { rowsRead, issueCount, copied };
+        } finally {
+          issuesOut.end();
+          await once(issuesOut, 'finish');
+        }
+      };
+      const receiptColumn = columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo;
+      // The first file of a region-year goes straight into tax_payments, as a COPY would by hand. Should
+      // one of its receipts be stored already (another region's file, or twice in this one), the unique
+      // key refuses the COPY: it is undone and the file staged and checked like any later file.
+      let stored: { rowsRead: number; issueCount: number; known: number; newRows: number } | undefined;
+      let source = table;
+      if (!(await mayHoldStoredReceipts(tx.db, scope, runId))) {
+        await sql`SAVEPOINT tax_rows_straight`.execute(tx.db);
+        try {
+          const r = await copyRows(source, 'tax_payments');
+          stored = { ...r, known: 0, newRows: r.copied };
+          trace('read, check and COPY into tax_payments');
+        } catch (e) {
+          if (!isReceiptTaken(e)) throw e;
+          await sql`ROLLBACK TO SAVEPOINT tax_rows_straight`.execute(tx.db);
+          trace('read, check and COPY into tax_payments: a receipt is stored already');
+          source = await readTable(file, { knownHeaders: knownTaxHeaders() });
         }
       }
-      await tx.copyFrom(stageTable(importRunId), TAX_STAGE_COLUMNS, stageCsv());
-      trace('read, check and COPY into staging');
-      issuesOut.end();
-      await once(issuesOut, 'finish');
-      if (issueCount > 0)
+      if (stored === undefined) {
+        await createStage(tx.db, importRunId);
+        const receipts = new RepeatedReceipts();
+        const r = await copyRows(source, stageTable(importRunId), receipts);
+        trace('read, check and COPY into staging');
+        const { known, repeatRows } = await checkStage(
+          tx.db,
+          importRunId,
+          receiptColumn,
+          receipts.candidates(),
+        );
+        trace('stage checks');
+        const newRows = await storeTaxRows(tx.db, importRunId, repeatRows);
+        trace('store tax rows');
+        await dropStage(tx.db, importRunId);
+        stored = { ...r, known, newRows };
+      }
+      const { rowsRead, known, newRows } = stored;
+      if (stored.issueCount > 0)
         await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
-      const { known, repeatRows } = await checkStage(
-        tx.db,
-        importRunId,
-        {
-          receipt: columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo,
-          region: columns.header.region ?? TAX_FIELD_LABELS.region,
-        },
-        receipts.candidates(),
-      );
-      trace('stage checks');
-      const newRows = await storeTaxRows(tx.db, importRunId, scope.year, repeatRows, trace);
-      trace('store tax rows');
-      await dropStage(tx.db, importRunId);
+      await analyseTaxRows(tx.db);
       const { rejected, warnings } = await countRejectedRows(tx.db, importRunId);
       await finishRun(tx.db, importRunId, 'applied', {
         rows_read: rowsRead,
@@ -234,6 +270,12 @@ export async function reconcile(
 
 /** Advisory lock class of reconciliations (the two-key form; a person's lock uses the one-key form). */
 const RECONCILE_LOCK_CLASS = 7303;
+
+/** The COPY into tax_payments refused a receipt number that is stored already. */
+function isReceiptTaken(e: unknown): boolean {
+  const err = e as { code?: string; constraint?: string };
+  return err?.code === '23505' && err.constraint === 'tax_payments_receipt_no_key';
+}
 
 async function unchanged(handle: Pick<DatabaseHandle, 'db'>, runId: number): Promise<ReconcileResult> {
   const run = await getRun(handle, runId);

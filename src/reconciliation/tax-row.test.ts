@@ -66,6 +66,29 @@ describe('tax file rows', () => {
       ['实缴金额(元)', 'bad_amount'],
       ['入库日期', 'bad_date'],
     ]);
+    // A county's name becomes its code; a region it cannot tell is a warning, and the row is kept.
+    const counties = new Map([['怀仁市', '140681']]);
+    const named = (region: string) =>
+      validateTaxRow(
+        5,
+        [id('51202219800101001'), '张三', '2025', '400.00', '2024/10/8', '支付宝', 'R2', region],
+        cols,
+        2025,
+        '2025-01-01',
+        counties,
+      );
+    expect(named('怀仁市')).toMatchObject({ row: { countyCode: '140681' }, issues: [] });
+    const unknown = named('火星');
+    expect(unknown.row).toMatchObject({ countyCode: null, regionText: '火星' });
+    expect(unknown.issues).toEqual([
+      expect.objectContaining({
+        rowNumber: 5,
+        column: '征收地区',
+        value: '火星',
+        code: 'unknown_region',
+        severity: 'warning',
+      }),
+    ]);
     expect(() => resolveTaxColumns(['姓名', '证件号码'], 'f.csv')).toThrow(/缺少“险种年度”列/);
   });
 });

@@ -16,7 +16,7 @@ export interface StagedTaxRow {
   channelText: string | null;
   channel: ChannelCode;
   regionText: string | null;
-  /** 6-digit county when the file gave a region code; names are resolved later in SQL. */
+  /** The county: of a region code, its first 6 digits; of a county's name, its code when the name is one county's. */
   countyCode: string | null;
 }
 
@@ -67,13 +67,17 @@ export function mapChannel(text: string): ChannelCode {
   return 'online_tax';
 }
 
-/** Check one row for reconciliation of `year`; the row is staged only when it has no error. */
+/**
+ * Check one row for reconciliation of `year`; the row is staged only when it has no error.
+ * `countyByName`: the county names that name one county only, with its code (countyNames()).
+ */
 export function validateTaxRow(
   rowNumber: number,
   values: readonly string[],
   columns: TaxColumns,
   year: number,
   today: string,
+  countyByName: ReadonlyMap<string, string> = new Map(),
 ): { row?: StagedTaxRow; issues: RowIssue[] } {
   const issues: RowIssue[] = [];
   const cell = (f: TaxField): string => {
@@ -114,11 +118,22 @@ export function validateTaxRow(
   if (paidOn === undefined) error('paidOn', paidText, 'bad_date', '缴费日期无效，请填写如 2024-10-08');
   else if (paidOn > today) error('paidOn', paidText, 'future_date', '缴费日期晚于今天');
   const regionText = cell('region');
-  let countyCode: string | null = null;
-  if (/^\d{6}(\d{3}(\d{3})?)?$/.test(regionText)) countyCode = regionText.slice(0, 6);
+  const countyCode = /^\d{6}(\d{3}(\d{3})?)?$/.test(regionText)
+    ? regionText.slice(0, 6)
+    : (countyByName.get(regionText) ?? null);
 
   if (issues.length > 0 || !id.ok || rowYear === undefined || amountFen === undefined || paidOn === undefined)
     return { issues };
+  // Not an error: the row is reconciled where its person lives.
+  if (countyCode === null && regionText !== '')
+    issues.push({
+      rowNumber,
+      column: columns.header.region ?? TAX_FIELD_LABELS.region,
+      value: regionText,
+      reason: '无法识别的行政区划（应为6位区划代码或区县名称），按参保人所在地对账',
+      severity: 'warning',
+      code: 'unknown_region',
+    });
   const channelText = cell('channel');
   return {
     row: {

@@ -1,6 +1,5 @@
-// A tax row's ID number shared by two persons under two document types: the row is stored once, with
-// the number's first person. A plain join of the stage to persons would give such a row twice, and the
-// receipt's unique key would refuse the whole file.
+// A tax row's ID number shared by two persons under two document types: the row is reconciled once,
+// as the number's first person's. A plain join of the tax rows to persons would count it twice.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describeEachDatabase('tax rows whose ID number two persons share', (getDb, kind) => {
-  it('stores each row once, with the first person of the number', async () => {
+  it('reconciles each row once, as the first person of the number', async () => {
     const h = getDb();
     await seedRegions(h.db);
     await loadDemoPopulation(h, { persons: 200, seed: 'shared', counties: [REGION] });
@@ -57,11 +56,18 @@ describeEachDatabase('tax rows whose ID number two persons share', (getDb, kind)
     const r = await reconcile(h, file, { region: REGION, year: YEAR, asOf: '2025-01-15', actor: 'test' });
     expect(r.status).toBe('reconciled');
     expect(r.newRows).toBe(2);
-    const stored = await sql<{ receipt_no: string; person_id: number }>`
-      SELECT receipt_no, person_id::int AS person_id FROM tax_payments ORDER BY receipt_no`.execute(h.db);
-    expect(stored.rows).toEqual([
-      { receipt_no: 'S-0001', person_id: 0 },
-      { receipt_no: 'S-0002', person_id: alone.id },
+    // The twin has no assessment: the first row is paid_not_assessed for the twin, the second matched
+    // (everyone else of the county is unpaid).
+    const found = await sql<{ class: string; receipt_no: string; person_id: number }>`
+      SELECT d.class, d.receipt_no, d.person_id::int AS person_id FROM reconciliation_differences d
+      WHERE d.receipt_no IS NOT NULL`.execute(h.db);
+    expect(found.rows).toEqual([{ class: 'paid_not_assessed', receipt_no: 'S-0001', person_id: 0 }]);
+    const totals = await sql<{ class: string; n: number }>`
+      SELECT class, sum(count)::int AS n FROM reconciliation_totals WHERE run_id = ${r.runId} AND class <> 'unpaid'
+      GROUP BY class ORDER BY class`.execute(h.db);
+    expect(totals.rows).toEqual([
+      { class: 'matched', n: 1 },
+      { class: 'paid_not_assessed', n: 1 },
     ]);
   });
 });

@@ -18,6 +18,7 @@ import * as m023 from './023_person_detail_function.js';
 import * as m024 from './024_tax_payment_indexes.js';
 import * as m025 from './025_payment_state.js';
 import * as m026 from './026_identity_list_checks.js';
+import * as m027 from './027_tax_person_by_number.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   { id: '024_tax_payment_indexes', ...m024 },
   { id: '025_payment_state', ...m025 },
   { id: '026_identity_list_checks', ...m026 },
+  { id: '027_tax_person_by_number', ...m027 },
 ];

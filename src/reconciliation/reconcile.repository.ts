@@ -336,11 +336,20 @@ export async function classify(
       FROM found f
       LEFT JOIN LATERAL (SELECT t.doc_no, t.name FROM tax_payments t WHERE t.id = f.tax_payment_id OFFSET 0) t ON true
       WHERE f.class <> 'matched'
+      RETURNING class, village_code, tax_fen, local_fen, payable_fen, amount_fen
+    ), counted AS (
+      -- The matched rows are counted straight from the tax rows, so that found is read once and never
+      -- kept whole (451,313 wide rows at 1,000,000 persons, for 7,974 differences).
+      SELECT class, village_code, tax_fen, local_fen, payable_fen, amount_fen FROM differences
+      UNION ALL
+      SELECT 'matched', residence_village, amount_fen, local_fen, payable_fen, 0 FROM tax
+      WHERE pre_class IS NULL AND coalesce(amount_fen = expected_fen, true)
+        AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.tax_id = tax.tax_id)
     )
     INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
     SELECT ${runId}, class, coalesce(left(village_code, 9), ''), count(*)::int, coalesce(sum(tax_fen), 0),
       coalesce(sum(local_fen), 0), coalesce(sum(payable_fen), 0), coalesce(sum(amount_fen), 0)
-    FROM found GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
+    FROM counted GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
   trace('classify, count per class and township');
   await sql`ANALYZE recon_found`.execute(db);
 }

@@ -141,8 +141,9 @@ export async function dropStage(db: Db, importRunId: number): Promise<void> {
 }
 
 /**
- * Set-based checks of the staged rows: a receipt number repeated within the file (the rows after the first are rejected); receipt numbers already stored:
- * the same payment again is known (not new), another payment under a stored number is rejected.
+ * Set-based checks of the staged rows: a receipt number repeated within the file (the rows after
+ * the first are rejected); receipt numbers already stored: the same payment again is known (not
+ * new), another payment under a stored number is rejected.
  * Nothing leaves the stage: storeTaxRows skips these rows itself (deleting them took longer than the
  * checks when a file repeats the earlier one, as a return file does). `repeated` holds every receipt
  * number that occurs more than once in the file, and perhaps a few that do not (RepeatedReceipts):

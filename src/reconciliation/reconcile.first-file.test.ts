@@ -11,6 +11,7 @@ import { assessRegion } from '../assessment/assess-region.service.js';
 import { writeCsv } from '../files/table-writer.js';
 import { shippedPacks } from '../policy/pack-loader.js';
 import { loadDemoPopulation } from '../registry/demo/load.js';
+import { checkDigit } from '../registry/id-document.js';
 import { seedRegions } from '../registry/regions.service.js';
 import { describeEachDatabase } from '../test-support/db.js';
 import { reconcile } from './reconcile.service.js';
@@ -18,6 +19,7 @@ import { TAXFILE_HEADERS } from './taxfile.js';
 
 const A = '140602';
 const B = '140681';
+const C = '140621';
 const YEAR = 2025;
 
 let dir: string;
@@ -106,5 +108,39 @@ describeEachDatabase('the first return file of a region-year', (getDb, kind) => 
       { receipt_no: 'G-1', amount_fen: b1.payable_fen },
       { receipt_no: 'G-2', amount_fen: b2.payable_fen },
     ]);
+  });
+
+  it('reports progress once per 10,000 rows, also when it reads the file again', async () => {
+    const h = getDb();
+    await seedRegions(h.db);
+    // 25,000 people nobody registered, and the last receipt repeats the first: the straight COPY is
+    // refused at the end, after two progress reports, and the file is read again through the stage.
+    // A county no run has reconciled yet (the test above reconciled A and B).
+    const rows = Array.from({ length: 25_000 }, (_, i) => {
+      const first17 = `1406021990${String(101 + (i % 28)).padStart(4, '0')}${String(i % 1000).padStart(3, '0')}`;
+      return [
+        first17 + checkDigit(first17),
+        `某${i}`,
+        String(YEAR),
+        '400.00',
+        '2024-12-20',
+        '微信',
+        `P-${i}`,
+        A,
+      ];
+    });
+    rows.push([...rows[0]!]);
+    const file = join(dir, `progress-${kind}.csv`);
+    await writeCsv(file, TAXFILE_HEADERS, rows);
+    const progress: number[] = [];
+    const r = await reconcile(h, file, {
+      region: C,
+      year: YEAR,
+      asOf: '2025-01-15',
+      actor: 'test',
+      onProgress: (n) => progress.push(n),
+    });
+    expect(r).toMatchObject({ rowsRead: 25_001, rejected: 1, newRows: 25_000 });
+    expect(progress).toEqual([10_000, 20_000]);
   });
 });

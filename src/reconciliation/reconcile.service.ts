@@ -147,6 +147,8 @@ export async function reconcile(
       const countyByName = await countyNames(tx.db);
       trace('open the file, create runs');
       const issuesPath = join(tmp, 'issues.csv');
+      // A file read again after the straight COPY was refused reports progress only past the first read.
+      let progressed = 0;
       /** Reads the file, checks every row and COPYs the good ones into `target`; problems go to issuesPath. */
       const copyRows = async (source: Table, target: string, receipts?: RepeatedReceipts) => {
         const issuesOut = createWriteStream(issuesPath);
@@ -158,7 +160,10 @@ export async function reconcile(
             let chunk = '';
             let issueChunk = '';
             for (const row of batch) {
-              if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
+              if (++rowsRead % 10_000 === 0 && rowsRead > progressed) {
+                progressed = rowsRead;
+                options.onProgress?.(rowsRead);
+              }
               const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf, countyByName);
               if (r.row) {
                 chunk += rowLine(importRunId, r.row);

@@ -14,6 +14,7 @@ import { loadDemoPopulation } from '../registry/demo/load.js';
 import { checkDigit } from '../registry/id-document.js';
 import { seedRegions } from '../registry/regions.service.js';
 import { describeEachDatabase } from '../test-support/db.js';
+import { taxFileRow } from '../test-support/tax-file.js';
 import { reconcile } from './reconcile.service.js';
 import { TAXFILE_HEADERS } from './taxfile.js';
 
@@ -44,16 +45,7 @@ describeEachDatabase('the first return file of a region-year', (getDb, kind) => 
     const [a1, a2, a3] = people.rows.filter((p) => p.county_code === A) as [Person, Person, Person];
     const [b1, b2] = people.rows.filter((p) => p.county_code === B) as [Person, Person];
     const countyName = await sql<{ name: string }>`SELECT name FROM regions WHERE code = ${A}`.execute(h.db);
-    const row = (p: Person, receipt: string, region: string) => [
-      p.doc_no,
-      p.name,
-      String(YEAR),
-      (p.payable_fen / 100).toFixed(2),
-      '2024-12-20',
-      '微信',
-      receipt,
-      region,
-    ];
+    const row = (p: Person, receipt: string, region: string) => taxFileRow(p, YEAR, receipt, region);
 
     // A's first file: a region by its county's name, and one it cannot tell (a warning; the row is kept).
     const fileA = join(dir, `a-${kind}.csv`);

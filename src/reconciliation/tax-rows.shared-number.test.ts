@@ -11,6 +11,7 @@ import { shippedPacks } from '../policy/pack-loader.js';
 import { loadDemoPopulation } from '../registry/demo/load.js';
 import { seedRegions } from '../registry/regions.service.js';
 import { describeEachDatabase } from '../test-support/db.js';
+import { taxFileRow } from '../test-support/tax-file.js';
 import { reconcile } from './reconcile.service.js';
 import { TAXFILE_HEADERS } from './taxfile.js';
 
@@ -42,16 +43,7 @@ describeEachDatabase('tax rows whose ID number two persons share', (getDb, kind)
     await sql`DROP TABLE twin`.execute(h.db);
 
     const file = join(dir, `tax-${kind}.csv`);
-    const row = (p: Person, receipt: string) => [
-      p.doc_no,
-      p.name,
-      String(YEAR),
-      (p.payable_fen / 100).toFixed(2),
-      '2024-12-20',
-      '微信',
-      receipt,
-      REGION,
-    ];
+    const row = (p: Person, receipt: string) => taxFileRow(p, YEAR, receipt, REGION);
     await writeCsv(file, TAXFILE_HEADERS, [row(shared, 'S-0001'), row(alone, 'S-0002')]);
     const r = await reconcile(h, file, { region: REGION, year: YEAR, asOf: '2025-01-15', actor: 'test' });
     expect(r.status).toBe('reconciled');

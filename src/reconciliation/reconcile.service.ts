@@ -208,14 +208,9 @@ export async function reconcile(
         const receipts = new RepeatedReceipts();
         const r = await copyRows(source, stageTable(importRunId), receipts);
         trace('read, check and COPY into staging');
-        const { known, repeatRows } = await checkStage(
-          tx.db,
-          importRunId,
-          receiptColumn,
-          receipts.candidates(),
-        );
+        const { known } = await checkStage(tx.db, importRunId, receiptColumn, receipts.candidates());
         trace('stage checks');
-        const newRows = await storeTaxRows(tx.db, importRunId, repeatRows);
+        const newRows = await storeTaxRows(tx.db, importRunId);
         trace('store tax rows');
         await dropStage(tx.db, importRunId);
         stored = { ...r, known, newRows };

@@ -19,6 +19,7 @@ import * as m024 from './024_tax_payment_indexes.js';
 import * as m025 from './025_payment_state.js';
 import * as m026 from './026_identity_list_checks.js';
 import * as m027 from './027_tax_person_by_number.js';
+import * as m028 from './028_persons_other_documents.js';
 
 export const migrations: readonly Migration[] = [
   { id: '001_regions', ...m001 },
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   { id: '025_payment_state', ...m025 },
   { id: '026_identity_list_checks', ...m026 },
   { id: '027_tax_person_by_number', ...m027 },
+  { id: '028_persons_other_documents', ...m028 },
 ];

@@ -6,5 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE INDEX persons_other_doc_idx ON persons (doc_no) WHERE doc_type <> 'resident_id'`.execute(db);
+  await sql`CREATE INDEX persons_other_doc_idx ON persons (doc_no) WHERE doc_type <> 'resident_id'`.execute(
+    db,
+  );
 }

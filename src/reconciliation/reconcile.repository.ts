@@ -213,9 +213,10 @@ export async function analyseTaxRows(db: Db): Promise<void> {
 
 /**
  * Classify the region-year in one statement: every tax row (matched or a difference), every
- * assessed person who paid nothing, every local payment the tax data lacks. The differences go to
- * the temp table recon_found (for the merge), the counts and sums per class and township straight
- * into reconciliation_totals for the run: matched rows, the bulk, are never written row by row.
+ * assessed person who paid nothing, every local payment the tax data lacks. The temp table
+ * recon_found gets each difference (for the merge) and, per township, the count and sums of the
+ * matched rows, which are never written row by row; the run's totals per class and township are
+ * summed from it.
  *
  * Each tax row's person is found by ID number here, not when the row is stored: a person registered
  * since an earlier file is matched by the next, and of two persons sharing a number under two
@@ -251,27 +252,33 @@ export async function classify(
     ORDER BY pay.person_id, pay.id`.execute(db);
   await sql`ANALYZE recon_local`.execute(db);
   trace('local payments');
-  await sql`
-    CREATE TEMP TABLE recon_found (
-      class text NOT NULL, county_code char(6), village_code varchar(12), person_id bigint, doc_no text, name text,
-      tax_payment_id bigint, payment_id bigint, receipt_no text, payable_fen integer, tax_fen integer,
-      local_fen integer, amount_fen integer, diff_key text
-    ) ON COMMIT DROP`.execute(db);
   // Measured at 1,000,000 persons (449,541 tax rows; bench/README.md, seventh, eleventh and twelfth
-  // passes): persons are joined once by ID number, leaving out those who share their number with a
-  // person of a smaller id, so that such a row goes to the first without sorting every joined row by
-  // tax row (0.28 s); the shared numbers are found from the few persons with another document type
-  // (persons_other_doc_idx), as no two persons share a number under one type; the tax rows carry
-  // only what classifying needs (the ID number and name of the few differences are read by id
-  // at the end); duplicates are ranked only among the people with more than one row, not by a window
-  // sorting every row; and the unpaid, whom the planner guesses by the hundred thousand when they are
-  // a few hundred, find their person by primary key instead of hashing all of persons.
+  // passes):
+  // - one CREATE TABLE AS, so that PostgreSQL may join tax rows, persons and assessments on both
+  //   cores (a statement that writes in a CTE is never run in parallel: 0.3 s more). It keeps the
+  //   differences row by row and the matched rows, the bulk, only as counts and sums per township
+  //   (`n` rows). The planner's default price for handing a row from a worker to the leader
+  //   (parallel_tuple_cost 0.1) kept the join on one core; at 0.01 it takes both;
+  // - persons are joined once by ID number, leaving out those who share their number with a person
+  //   of a smaller id (laterHolders), so that such a row goes to the first without sorting every
+  //   joined row by tax row (0.28 s). They are looked up first, from the few persons with another
+  //   document type (persons_other_doc_idx), as no two persons share a number under one type, and
+  //   passed as a list: a subquery there would keep the scan of persons out of the workers;
+  // - the tax rows carry only what classifying needs (the ID number and name of the few differences
+  //   are read by id at the end); duplicates are ranked only among the people with more than one
+  //   row, not by a window sorting every row; and the unpaid, whom the planner guesses by the hundred
+  //   thousand when they are a few hundred, find their person by primary key instead of hashing all
+  //   of persons.
+  const later = await sql<{ ids: string[] }>`
+    SELECT coalesce(array_agg(later.id), '{}') AS ids
+    FROM persons other JOIN persons later ON later.doc_no = other.doc_no
+    WHERE other.doc_type <> 'resident_id'
+      AND EXISTS (SELECT 1 FROM persons q WHERE q.doc_no = later.doc_no AND q.id < later.id)`.execute(db);
+  const laterHolders = later.rows[0]!.ids;
+  await sql`SET LOCAL parallel_tuple_cost = 0.01`.execute(db);
   await sql`
-    WITH later_holders AS MATERIALIZED (
-      SELECT p.id FROM (SELECT DISTINCT doc_no FROM persons WHERE doc_type <> 'resident_id') o
-      JOIN persons p ON p.doc_no = o.doc_no
-      WHERE EXISTS (SELECT 1 FROM persons q WHERE q.doc_no = p.doc_no AND q.id < p.id)
-    ), tax AS (
+    CREATE TEMP TABLE recon_found ON COMMIT DROP AS
+    WITH tax AS (
       SELECT t.id AS tax_id, t.receipt_no, t.amount_fen, coalesce(t.person_county, t.county_code) AS county_code,
         t.person_id, t.residence_village, a.payable_fen, l.payment_id AS local_id, l.amount_fen AS local_fen,
         coalesce(l.amount_fen, a.payable_fen) AS expected_fen,
@@ -283,8 +290,7 @@ export async function classify(
       FROM (
         SELECT t.id, t.receipt_no, t.amount_fen, t.county_code, t.import_run_id, p.id AS person_id,
           p.county_code AS person_county, p.residence_village
-        FROM tax_payments t
-        LEFT JOIN persons p ON p.doc_no = t.doc_no AND p.id NOT IN (SELECT id FROM later_holders)
+        FROM tax_payments t LEFT JOIN persons p ON p.doc_no = t.doc_no AND p.id <> ALL (${laterHolders}::bigint[])
         WHERE t.year = ${scope.year}
       ) t
       LEFT JOIN assessments a ON a.person_id = t.person_id AND a.year = ${scope.year} AND a.county_code = t.person_county
@@ -315,11 +321,11 @@ export async function classify(
         NULL::text AS name, tax_id AS tax_payment_id, local_id AS payment_id, receipt_no,
         payable_fen, amount_fen AS tax_fen, local_fen,
         CASE class WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
-          WHEN 'matched' THEN 0 ELSE amount_fen END AS amount_fen,
-        CASE WHEN class <> 'matched' THEN class || ':r' || receipt_no || ':' || CASE class
+          ELSE amount_fen END AS amount_fen,
+        class || ':r' || receipt_no || ':' || CASE class
           WHEN 'amount_over' THEN amount_fen - expected_fen WHEN 'amount_under' THEN expected_fen - amount_fen
-          ELSE amount_fen END END AS diff_key
-      FROM classed
+          ELSE amount_fen END AS diff_key
+      FROM classed WHERE class <> 'matched'
       UNION ALL
       SELECT 'unpaid', a.county_code, p.residence_village, a.person_id, p.doc_no, p.name, NULL, NULL, NULL,
         a.payable_fen, NULL, NULL, a.payable_fen, 'unpaid:p' || a.person_id || ':' || a.payable_fen
@@ -338,27 +344,26 @@ export async function classify(
       -- A tax row of a person with a local payment carries it (local_id): anti-joining those few rows
       -- instead of every tax row saves hashing all of them for a few thousand local payments.
       WHERE NOT EXISTS (SELECT 1 FROM tax w WHERE w.local_id IS NOT NULL AND w.person_id = l.person_id)
-    ), differences AS (
-      INSERT INTO recon_found
-      SELECT f.class, f.county_code, f.village_code, f.person_id, coalesce(f.doc_no, t.doc_no), coalesce(f.name, t.name),
-        f.tax_payment_id, f.payment_id, f.receipt_no, f.payable_fen, f.tax_fen, f.local_fen, f.amount_fen, f.diff_key
-      FROM found f
-      LEFT JOIN LATERAL (SELECT t.doc_no, t.name FROM tax_payments t WHERE t.id = f.tax_payment_id OFFSET 0) t ON true
-      WHERE f.class <> 'matched'
-      RETURNING class, village_code, tax_fen, local_fen, payable_fen, amount_fen
-    ), counted AS (
-      -- The matched rows are counted straight from the tax rows, so that found is read once and never
-      -- kept whole (451,313 wide rows at 1,000,000 persons, for 7,974 differences).
-      SELECT class, village_code, tax_fen, local_fen, payable_fen, amount_fen FROM differences
-      UNION ALL
-      SELECT 'matched', residence_village, amount_fen, local_fen, payable_fen, 0 FROM tax
-      WHERE pre_class IS NULL AND coalesce(amount_fen = expected_fen, true)
-        AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.tax_id = tax.tax_id)
     )
+    SELECT f.class, f.county_code, f.village_code, f.person_id, coalesce(f.doc_no, t.doc_no) AS doc_no,
+      coalesce(f.name, t.name) AS name, f.tax_payment_id, f.payment_id, f.receipt_no,
+      f.payable_fen::bigint, f.tax_fen::bigint, f.local_fen::bigint, f.amount_fen::bigint, f.diff_key, 1 AS n
+    FROM found f
+    LEFT JOIN LATERAL (SELECT t.doc_no, t.name FROM tax_payments t WHERE t.id = f.tax_payment_id OFFSET 0) t ON true
+    UNION ALL
+    -- The matched rows, counted per township straight from the tax rows: the bulk is never kept whole.
+    SELECT 'matched', NULL, left(residence_village, 9), NULL, NULL, NULL, NULL, NULL, NULL,
+      sum(payable_fen), sum(amount_fen), sum(local_fen), 0, NULL, count(*)::int
+    FROM tax
+    WHERE pre_class IS NULL AND coalesce(amount_fen = expected_fen, true)
+      AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.tax_id = tax.tax_id)
+    GROUP BY left(residence_village, 9)`.execute(db);
+  await sql`SET LOCAL parallel_tuple_cost TO DEFAULT`.execute(db);
+  await sql`
     INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
-    SELECT ${runId}, class, coalesce(left(village_code, 9), ''), count(*)::int, coalesce(sum(tax_fen), 0),
+    SELECT ${runId}, class, coalesce(left(village_code, 9), ''), sum(n)::int, coalesce(sum(tax_fen), 0),
       coalesce(sum(local_fen), 0), coalesce(sum(payable_fen), 0), coalesce(sum(amount_fen), 0)
-    FROM counted GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
+    FROM recon_found GROUP BY class, coalesce(left(village_code, 9), '')`.execute(db);
   trace('classify, count per class and township');
   await sql`ANALYZE recon_found`.execute(db);
 }

@@ -92,6 +92,10 @@ export async function reconcileSettings(db: Db): Promise<void> {
   // No JIT: the stage checks' estimates cross its threshold and compiling took ~120 ms, longer than
   // running them (the import transactions turn it off for the same reason).
   await sql`SET LOCAL jit = off`.execute(db);
+  // The planner's default price for handing a row from a parallel worker to the leader (0.1) kept
+  // the classification's join of tax rows, persons and assessments and the stage checks' join on one
+  // core; at 0.01 they take both (bench/README.md, twelfth pass).
+  await sql`SET LOCAL parallel_tuple_cost = 0.01`.execute(db);
 }
 
 /** County names that name one county only, with its code: how a file's region by name is read. */
@@ -143,25 +147,28 @@ export async function dropStage(db: Db, importRunId: number): Promise<void> {
 /**
  * Set-based checks of the staged rows: a receipt number repeated within the file (the rows after
  * the first are rejected); receipt numbers already stored: the same payment again is known (not
- * new), another payment under a stored number is rejected. The rows left, neither stored nor a
- * repeat, are noted in recon_new_rows for storeTaxRows, so that it need not look up the stored
- * receipts again (hashing 450,000 of them took 0.19 s of a return file's 886 new rows).
+ * new), another payment under a stored number is rejected. Every staged row but the known ones is
+ * kept in the temp table recon_checked: the rejections are written from it, and storeTaxRows stores
+ * the new rows it holds without looking up the stored receipts again (hashing 450,000 of them took
+ * 0.19 s of a return file with 886 new rows). A CREATE TABLE AS, so that PostgreSQL may join the
+ * stage to the stored receipts on both cores, as it never does for a statement that writes in a CTE.
  * Nothing leaves the stage: deleting the known rows took longer than the checks when a file repeats
  * the earlier one, as a return file does. `repeated` holds every receipt number that occurs more
  * than once in the file, and perhaps a few that do not (RepeatedReceipts): only those are grouped.
- * Returns how many staged rows were already known.
+ * Returns how many of the `staged` rows were already known.
  */
 export async function checkStage(
   db: Db,
   importRunId: number,
   receiptColumn: string,
   repeated: string[],
+  staged: number,
 ): Promise<{ known: number }> {
   const stage = sql.table(stageTable(importRunId));
   await sql`ANALYZE ${stage} (receipt_no)`.execute(db);
-  await sql`DROP TABLE IF EXISTS recon_new_rows`.execute(db);
-  await sql`CREATE TEMP TABLE recon_new_rows (row_no integer NOT NULL) ON COMMIT DROP`.execute(db);
-  const checked = await sql<{ known: number }>`
+  await sql`DROP TABLE IF EXISTS recon_checked`.execute(db);
+  await sql`
+    CREATE TEMP TABLE recon_checked ON COMMIT DROP AS
     WITH repeats AS (
       SELECT receipt_no, min(row_no) AS first_row FROM ${stage}
       WHERE receipt_no = ANY (${repeated}::text[]) GROUP BY receipt_no HAVING count(*) > 1
@@ -172,22 +179,20 @@ export async function checkStage(
       FROM ${stage} s
       LEFT JOIN repeats d ON d.receipt_no = s.receipt_no
       LEFT JOIN tax_payments t ON t.receipt_no = s.receipt_no
-    ), rejected AS (
-      INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
-      SELECT ${importRunId}::bigint, row_no, ${receiptColumn}::text, receipt_no,
-        '文件内税票号重复（与第 ' || first_row || ' 行相同）', 'duplicate_in_file'
-      FROM checked WHERE row_no <> first_row
-      UNION ALL
-      SELECT ${importRunId}::bigint, row_no, ${receiptColumn}::text, receipt_no,
-        '此税票号已在此前的对账中用于另一笔缴费（' || stored_name || '，' || (stored_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
-        'receipt_conflict'
-      FROM checked WHERE conflict
-    ), fresh AS (
-      INSERT INTO recon_new_rows SELECT row_no FROM checked WHERE NOT stored AND row_no = first_row
     )
-    SELECT count(*) FILTER (WHERE stored AND NOT conflict AND row_no = first_row)::int AS known
-    FROM checked`.execute(db);
-  return checked.rows[0]!;
+    SELECT * FROM checked WHERE NOT (stored AND NOT conflict AND row_no = first_row)`.execute(db);
+  await sql`
+    INSERT INTO import_rejections (run_id, row_number, column_name, value, reason, code)
+    SELECT ${importRunId}::bigint, row_no, ${receiptColumn}::text, receipt_no,
+      '文件内税票号重复（与第 ' || first_row || ' 行相同）', 'duplicate_in_file'
+    FROM recon_checked WHERE row_no <> first_row
+    UNION ALL
+    SELECT ${importRunId}::bigint, row_no, ${receiptColumn}::text, receipt_no,
+      '此税票号已在此前的对账中用于另一笔缴费（' || stored_name || '，' || (stored_fen / 100.0)::numeric(12, 2) || '元），请向税务部门核实',
+      'receipt_conflict'
+    FROM recon_checked WHERE conflict`.execute(db);
+  const kept = await sql<{ n: number }>`SELECT count(*)::int AS n FROM recon_checked`.execute(db);
+  return { known: staged - kept.rows[0]!.n };
 }
 
 /** The staged rows checkStage found new, into tax_payments; returns how many. */
@@ -195,11 +200,12 @@ export async function storeTaxRows(db: Db, importRunId: number): Promise<number>
   const stage = sql.table(stageTable(importRunId));
   const columns = sql.join(TAX_ROW_COLUMNS.map((c) => sql.ref(c)));
   const stagedColumns = sql.join(TAX_ROW_COLUMNS.map((c) => sql.ref(`s.${c}`)));
-  await sql`ANALYZE recon_new_rows`.execute(db);
+  await sql`ANALYZE recon_checked`.execute(db);
   // In receipt order (the stage's), so the rows reach the receipt's unique index in order.
   const ins = await sql`
     INSERT INTO tax_payments (${columns})
-    SELECT ${stagedColumns} FROM ${stage} s JOIN recon_new_rows n ON n.row_no = s.row_no
+    SELECT ${stagedColumns} FROM ${stage} s
+    JOIN recon_checked n ON n.row_no = s.row_no AND NOT n.stored AND n.row_no = n.first_row
     ORDER BY s.row_no`.execute(db);
   return Number(ins.numAffectedRows ?? 0n);
 }
@@ -257,8 +263,7 @@ export async function classify(
   // - one CREATE TABLE AS, so that PostgreSQL may join tax rows, persons and assessments on both
   //   cores (a statement that writes in a CTE is never run in parallel: 0.3 s more). It keeps the
   //   differences row by row and the matched rows, the bulk, only as counts and sums per township
-  //   (`n` rows). The planner's default price for handing a row from a worker to the leader
-  //   (parallel_tuple_cost 0.1) kept the join on one core; at 0.01 it takes both;
+  //   (`n` rows), and with reconcileSettings' parallel_tuple_cost;
   // - persons are joined once by ID number, leaving out those who share their number with a person
   //   of a smaller id (laterHolders), so that such a row goes to the first without sorting every
   //   joined row by tax row (0.28 s). They are looked up first, from the few persons with another
@@ -275,7 +280,6 @@ export async function classify(
     WHERE other.doc_type <> 'resident_id'
       AND EXISTS (SELECT 1 FROM persons q WHERE q.doc_no = later.doc_no AND q.id < later.id)`.execute(db);
   const laterHolders = later.rows[0]!.ids;
-  await sql`SET LOCAL parallel_tuple_cost = 0.01`.execute(db);
   await sql`
     CREATE TEMP TABLE recon_found ON COMMIT DROP AS
     WITH tax AS (
@@ -358,7 +362,6 @@ export async function classify(
     WHERE pre_class IS NULL AND coalesce(amount_fen = expected_fen, true)
       AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.tax_id = tax.tax_id)
     GROUP BY left(residence_village, 9)`.execute(db);
-  await sql`SET LOCAL parallel_tuple_cost TO DEFAULT`.execute(db);
   await sql`
     INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
     SELECT ${runId}, class, coalesce(left(village_code, 9), ''), sum(n)::int, coalesce(sum(tax_fen), 0),

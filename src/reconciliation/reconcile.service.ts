@@ -208,7 +208,13 @@ export async function reconcile(
         const receipts = new RepeatedReceipts();
         const r = await copyRows(source, stageTable(importRunId), receipts);
         trace('read, check and COPY into staging');
-        const { known } = await checkStage(tx.db, importRunId, receiptColumn, receipts.candidates());
+        const { known } = await checkStage(
+          tx.db,
+          importRunId,
+          receiptColumn,
+          receipts.candidates(),
+          r.copied,
+        );
         trace('stage checks');
         const newRows = await storeTaxRows(tx.db, importRunId);
         trace('store tax rows');

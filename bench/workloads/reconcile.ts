@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { assessRegion } from '../../src/assessment/assess-region.service.js';
 import { shippedPacks } from '../../src/policy/pack-loader.js';
+import { reconcileSettings } from '../../src/reconciliation/reconcile.repository.js';
 import { reconcile } from '../../src/reconciliation/reconcile.service.js';
 import { generateTaxfile, TAXFILE_HEADERS } from '../../src/reconciliation/taxfile.js';
 import { csvBody } from '../csv-body.js';
@@ -201,10 +202,11 @@ async function timedWithBaseline(h: BenchDatabase['handle'], file: string) {
     reconcile(h, file, { region: REGION, year: YEAR, asOf: '2025-01-15', actor: 'bench' }),
   );
   const copy = await time(() => rawCopy(h, file));
-  // The same memory for sorts and hashes as the product's transaction gets.
+  // The same settings as the product's transaction gets: memory for sorts and hashes, no JIT, and the
+  // planner's price of parallel workers (with it the baseline's join may take both cores too).
   const base = await time(() =>
     h.transaction(async (tx) => {
-      await sql`SET LOCAL work_mem = '256MB'`.execute(tx.db);
+      await reconcileSettings(tx.db);
       return baseline(ours.value.importRunId!).execute(tx.db);
     }),
   );

@@ -359,8 +359,10 @@ export async function classify(
     SELECT 'matched', NULL, left(residence_village, 9), NULL, NULL, NULL, NULL, NULL, NULL,
       sum(payable_fen), sum(amount_fen), sum(local_fen), 0, NULL, count(*)::int
     FROM tax
+    -- NOT IN, a hashed subplan: as an anti-join PGlite's planner, guessing a few matched rows, chose
+    -- a nested loop over the duplicates for each (15 s of a 16 s classification at 300,000 persons).
     WHERE pre_class IS NULL AND coalesce(amount_fen = expected_fen, true)
-      AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.tax_id = tax.tax_id)
+      AND tax_id NOT IN (SELECT tax_id FROM duplicates)
     GROUP BY left(residence_village, 9)`.execute(db);
   await sql`
     INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)

@@ -19,8 +19,13 @@ import { readTable, type Table } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
-import { countRejectedRows, createRun, finishRun, REJECTION_COLUMNS } from '../registry/import.repository.js';
-import type { RowIssue } from '../registry/import-row.js';
+import {
+  countRejectedRows,
+  createRun,
+  finishRun,
+  REJECTION_COLUMNS,
+  rejectionLine,
+} from '../registry/import.repository.js';
 import {
   analyseTaxRows,
   checkStage,
@@ -77,10 +82,6 @@ function rowLine(importRunId: number, r: StagedTaxRow): string {
   return `${importRunId},${r.rowNumber},${csvField(r.receiptNo)},${r.docNo},${csvField(r.name)},${r.year},${r.amountFen},${r.paidOn},${csvField(
     r.channelText,
   )},${r.channel},${csvField(r.regionText)},${r.countyCode ?? ''}\n`;
-}
-
-function issueLine(runId: number, i: RowIssue): string {
-  return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
 export function reconcileScope(region: string, year: number): Scope {
@@ -169,7 +170,7 @@ export async function reconcile(
                 chunk += rowLine(importRunId, r.row);
                 receipts?.add(r.row.receiptNo);
               }
-              for (const issue of r.issues) issueChunk += issueLine(importRunId, issue);
+              for (const issue of r.issues) issueChunk += rejectionLine(importRunId, issue);
               issueCount += r.issues.length;
             }
             if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');

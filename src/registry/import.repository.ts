@@ -2,7 +2,9 @@
 // merge into households and persons. Every statement works on the whole file at once.
 import { type Kysely, sql } from 'kysely';
 import type { DatabaseKind, DbSession } from '../db/connection.js';
+import { csvField } from '../db/csv-chunks.js';
 import type { PersonField } from './import-columns.js';
+import type { RowIssue } from './import-row.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry tables are not in the shared schema type
 type Db = Kysely<any>;
@@ -41,6 +43,11 @@ export const REJECTION_COLUMNS = [
   'code',
   'severity',
 ] as const;
+
+/** One rejected or warned-of row as a CSV line in REJECTION_COLUMNS' order, for a COPY. */
+export function rejectionLine(runId: number, i: RowIssue): string {
+  return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
+}
 
 export async function createRun(
   db: Db,

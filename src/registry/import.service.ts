@@ -28,6 +28,7 @@ import {
   mergeHouseholds,
   mergePersons,
   REJECTION_COLUMNS,
+  rejectionLine,
   tuneSession,
 } from './import.repository.js';
 import {
@@ -38,7 +39,7 @@ import {
   resolveColumns,
 } from './import-columns.js';
 import { writeImportReports } from './import-report.js';
-import { type RowIssue, type StagedPerson, validateRow } from './import-row.js';
+import { type StagedPerson, validateRow } from './import-row.js';
 
 export interface ImportPersonsOptions {
   /** Apply nothing when any row is rejected. */
@@ -80,10 +81,6 @@ function stageLine(p: StagedPerson): string {
   )},${csvField(p.relation)},${p.hukouRegion ?? ''},${p.villageCode ?? ''},${csvField(p.villageName)},${csvField(
     p.townshipName,
   )},${csvField(p.phone)},${p.status},${bool(p.employeeInsurance)},${bool(p.student)},${csvField(p.school)},${p.villageCode === null ? '' : p.villageCode.slice(0, 6)}\n`;
-}
-
-function issueLine(runId: number, i: RowIssue): string {
-  return `${runId},${i.rowNumber},${csvField(i.column)},${csvField(i.value)},${csvField(i.reason)},${i.code},${i.severity}\n`;
 }
 
 /** Advisory lock class of roster imports (the two-key form; a person's lock uses the one-key form). */
@@ -136,7 +133,7 @@ export async function importPersons(
             if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
             const r = validateRow(row.rowNumber, row.values, columns, today);
             if (r.person) chunk += stageLine(r.person);
-            for (const issue of r.issues) issueChunk += issueLine(runId, issue);
+            for (const issue of r.issues) issueChunk += rejectionLine(runId, issue);
             issueCount += r.issues.length;
           }
           if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');

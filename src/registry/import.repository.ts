@@ -1,7 +1,7 @@
 // SQL of the population import: a staging table filled by COPY, set-based checks on it, and the
 // merge into households and persons. Every statement works on the whole file at once.
 import { type Kysely, sql } from 'kysely';
-import type { DatabaseKind, DbSession } from '../db/connection.js';
+import type { DatabaseKind } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
 import type { PersonField } from './import-columns.js';
 import type { RowIssue } from './import-row.js';
@@ -13,6 +13,12 @@ export type Trace = (step: string) => void;
 
 /** The run's staging table: UNLOGGED (no WAL, shared buffers), private by name, dropped at commit. */
 export const stageTable = (runId: number): string => `import_stage_${runId}`;
+/**
+ * The run's households: one row per household the file names, with the id it has or is given. The
+ * persons merge joins the stage to it by hash instead of probing households once per person (a
+ * third of that statement's reading, bench/README.md, thirteenth pass). Dropped with the stage.
+ */
+export const householdTable = (runId: number): string => `import_households_${runId}`;
 export const STAGE_COLUMNS = [
   'row_no',
   'doc_type',
@@ -107,12 +113,10 @@ export async function createStage(db: Db, runId: number): Promise<void> {
   `.execute(db);
 }
 
-export async function loadStage(tx: DbSession, runId: number, csv: AsyncIterable<string>): Promise<number> {
-  return tx.copyFrom(stageTable(runId), STAGE_COLUMNS, csv);
-}
-
 export async function dropStage(db: Db, runId: number): Promise<void> {
-  await sql`DROP TABLE ${sql.table(stageTable(runId))}`.execute(db);
+  await sql`DROP TABLE IF EXISTS ${sql.table(householdTable(runId))}, ${sql.table(stageTable(runId))}`.execute(
+    db,
+  );
 }
 
 /**
@@ -203,43 +207,48 @@ export async function mergeHouseholds(
   trace: Trace = () => undefined,
 ): Promise<{ inserted: number; updated: number }> {
   const stage = sql.table(stageTable(runId));
+  const map = sql.table(householdTable(runId));
   // The household's village is the head's (or else the first member's); its head is the 户主
   // row's person, existing or about to be inserted with the id drawn in the stage. A file
-  // without a 户主 for a household leaves its recorded head alone. One statement: the file's
-  // households are joined to the stored ones once, then updated where they differ and inserted
-  // where they are new (update-then-insert rather than ON CONFLICT: speculative insertion is
-  // markedly slower for hundreds of thousands of rows).
+  // without a 户主 for a household leaves its recorded head alone. A new household's id is drawn
+  // here, so the map holds every household's final id before anything is written.
+  await sql`
+    CREATE UNLOGGED TABLE ${map} AS
+    SELECT f.county_code, f.household_no, f.village_code, f.head_person_id,
+      coalesce(h.id, nextval('households_id_seq')) AS id, h.id IS NULL AS is_new,
+      h.village_code AS old_village, h.head_person_id AS old_head
+    FROM (
+      SELECT DISTINCT ON (s.county_code, s.household_no) s.county_code, s.household_no, s.village_code,
+        -- One index probe per 户主 row rather than a join that would read all of persons for
+        -- every county's file.
+        CASE WHEN s.relation = '户主' THEN coalesce(
+          (SELECT p.id FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type), s.person_id)
+        END AS head_person_id
+      FROM ${stage} s
+      WHERE s.household_no IS NOT NULL
+      ORDER BY s.county_code, s.household_no, (s.relation = '户主') DESC NULLS LAST, s.row_no
+    ) f
+    LEFT JOIN LATERAL (
+      SELECT * FROM households h WHERE h.county_code = f.county_code AND h.household_no = f.household_no OFFSET 0
+    ) h ON true
+  `.execute(db);
+  trace('  household map');
+  // Update-then-insert rather than ON CONFLICT: speculative insertion is markedly slower for
+  // hundreds of thousands of rows.
   const r = await sql<{ inserted: number; updated: number }>`
-    WITH x AS MATERIALIZED (
-      SELECT f.*, h.id AS hid, h.village_code AS old_village, h.head_person_id AS old_head
-      FROM (
-        SELECT DISTINCT ON (s.county_code, s.household_no) s.county_code, s.household_no, s.village_code,
-          -- One index probe per 户主 row rather than a join that would read all of persons for
-          -- every county's file.
-          CASE WHEN s.relation = '户主' THEN coalesce(
-            (SELECT p.id FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type), s.person_id)
-          END AS head_person_id
-        FROM ${stage} s
-        WHERE s.household_no IS NOT NULL
-        ORDER BY s.county_code, s.household_no, (s.relation = '户主') DESC NULLS LAST, s.row_no
-      ) f
-      LEFT JOIN LATERAL (
-        SELECT * FROM households h WHERE h.county_code = f.county_code AND h.household_no = f.household_no OFFSET 0
-      ) h ON true
-    ),
-    upd AS (
+    WITH upd AS (
       UPDATE households h
       SET village_code = x.village_code, head_person_id = coalesce(x.head_person_id, h.head_person_id),
           updated_run_id = ${runId}, updated_at = now()
-      FROM x
-      WHERE h.id = x.hid
+      FROM ${map} x
+      WHERE NOT x.is_new AND h.id = x.id
         AND (x.old_village, x.old_head) IS DISTINCT FROM (x.village_code, coalesce(x.head_person_id, x.old_head))
       RETURNING 1
     ),
     ins AS (
-      INSERT INTO households (county_code, household_no, village_code, head_person_id, created_run_id, updated_run_id)
-      SELECT x.county_code, x.household_no, x.village_code, x.head_person_id, ${runId}, ${runId}
-      FROM x WHERE x.hid IS NULL
+      INSERT INTO households (id, county_code, household_no, village_code, head_person_id, created_run_id, updated_run_id)
+      SELECT x.id, x.county_code, x.household_no, x.village_code, x.head_person_id, ${runId}, ${runId}
+      FROM ${map} x WHERE x.is_new
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated
@@ -261,8 +270,8 @@ interface MergedColumn {
   historyKey?: string;
 }
 
-// Expressions over the joined row: `s` is the stage row with `hid`, the id of its household as
-// it stands after mergeHouseholds; `p` the stored person.
+// Expressions over the joined row: `s` is the stage row with `hid`, the id of its household in
+// the run's household map; `p` the stored person.
 const MERGED: readonly MergedColumn[] = [
   { column: 'name', expr: 's.name' },
   { column: 'county_code', expr: 's.county_code' },
@@ -323,13 +332,11 @@ export async function mergePersons(
           THEN jsonb_strip_nulls(jsonb_build_object(${sql.raw(diff)})) END AS changes
       FROM (
         SELECT st.*, h.id AS hid FROM ${stage} st
-        LEFT JOIN LATERAL (
-          SELECT h.id FROM households h
-          WHERE h.county_code = st.county_code AND h.household_no = st.household_no OFFSET 0
-        ) h ON true
+        LEFT JOIN ${sql.table(householdTable(runId))} h
+          ON h.county_code = st.county_code AND h.household_no = st.household_no
       ) s
-      -- Index probes per row, here and for the household (OFFSET 0 keeps the planner from
-      -- turning them into joins that read all of persons and households for every county's file).
+      -- An index probe per row (OFFSET 0 keeps the planner from turning it into a join that reads
+      -- all of persons for every county's file).
       LEFT JOIN LATERAL (
         SELECT * FROM persons p WHERE p.doc_no = s.doc_no AND p.doc_type = s.doc_type OFFSET 0
       ) p ON true
@@ -380,21 +387,24 @@ export async function analyseAfterMerge(
     await sql`ANALYZE households (county_code, household_no, village_code)`.execute(db);
 }
 
+/** What a run records of its rows. */
+export type RunCounts = Record<
+  | 'rows_read'
+  | 'inserted'
+  | 'updated'
+  | 'unchanged'
+  | 'rejected'
+  | 'warnings'
+  | 'households_inserted'
+  | 'households_updated',
+  number
+>;
+
 export async function finishRun(
   db: Db,
   runId: number,
   status: 'applied' | 'rejected',
-  counts: Record<
-    | 'rows_read'
-    | 'inserted'
-    | 'updated'
-    | 'unchanged'
-    | 'rejected'
-    | 'warnings'
-    | 'households_inserted'
-    | 'households_updated',
-    number
-  >,
+  counts: RunCounts,
 ): Promise<void> {
   await sql`
     UPDATE import_runs SET status = ${status}, finished_at = now(),

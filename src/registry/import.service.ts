@@ -1,7 +1,10 @@
 // Population import (花名册 → 一人一档): stream the file, check every row in a tight loop, COPY the
 // good rows into a staging table, check villages and duplicates set-based, then merge into
-// households and persons in the same transaction. Either the run is applied completely (with
-// the rejected rows reported), or — with allOrNothing and any rejection — nothing is applied.
+// households and persons in the same transaction. A county's first roster, whose persons and
+// households are all new, is copied straight into persons and households instead (see
+// import-straight.ts); anything that rules that out undoes it and the file takes the staged way.
+// Either the run is applied completely (with the rejected rows reported), or — with allOrNothing
+// and any rejection — nothing is applied.
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -10,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sql } from 'kysely';
 import { audit } from '../audit/audit-log.js';
-import type { DatabaseHandle } from '../db/connection.js';
+import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
 import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
-import { readTable } from '../files/table-reader.js';
+import { readTable, type Table } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
 import {
   analyseAfterMerge,
@@ -24,11 +27,13 @@ import {
   createStage,
   dropStage,
   finishRun,
-  loadStage,
   mergeHouseholds,
   mergePersons,
   REJECTION_COLUMNS,
+  type RunCounts,
   rejectionLine,
+  STAGE_COLUMNS,
+  stageTable,
   tuneSession,
 } from './import.repository.js';
 import {
@@ -36,10 +41,19 @@ import {
   FIELD_LABELS,
   knownPersonHeaders,
   type PersonField,
+  type ResolvedColumns,
   resolveColumns,
 } from './import-columns.js';
 import { writeImportReports } from './import-report.js';
 import { type StagedPerson, validateRow } from './import-row.js';
+import {
+  isKeyTaken,
+  mayGoStraight,
+  NotStraight,
+  STRAIGHT_HOUSEHOLD_COLUMNS,
+  STRAIGHT_PERSON_COLUMNS,
+  StraightRows,
+} from './import-straight.js';
 
 export interface ImportPersonsOptions {
   /** Apply nothing when any row is rejected. */
@@ -55,6 +69,8 @@ export interface ImportPersonsOptions {
   actor?: string;
   /** Called every 10,000 rows read, for a job's progress. */
   onProgress?: (rowsRead: number) => void;
+  /** Let a county's first roster go straight into persons (default true); false always stages it. */
+  straight?: boolean;
 }
 
 export interface ImportPersonsResult {
@@ -71,6 +87,8 @@ export interface ImportPersonsResult {
   householdsUpdated: number;
   ignoredColumns: string[];
   reportFiles: string[];
+  /** How the rows went in: straight into persons (a county's first roster), or staged and merged. */
+  loaded: 'straight' | 'staged';
 }
 
 const bool = (b: boolean | null): string => (b === null ? '' : b ? 't' : 'f');
@@ -81,6 +99,25 @@ function stageLine(p: StagedPerson): string {
   )},${csvField(p.relation)},${p.hukouRegion ?? ''},${p.villageCode ?? ''},${csvField(p.villageName)},${csvField(
     p.townshipName,
   )},${csvField(p.phone)},${p.status},${bool(p.employeeInsurance)},${bool(p.student)},${csvField(p.school)},${p.villageCode === null ? '' : p.villageCode.slice(0, 6)}\n`;
+}
+
+/** The first rows of the file that can be loaded, checked as the import checks them. */
+async function firstPersons(
+  file: string,
+  columns: ResolvedColumns,
+  today: string,
+  mapping: ColumnMapping | undefined,
+): Promise<StagedPerson[]> {
+  const table = await readTable(file, { knownHeaders: knownPersonHeaders(mapping) });
+  for await (const batch of table.batches(500)) {
+    const persons: StagedPerson[] = [];
+    for (const row of batch) {
+      const r = validateRow(row.rowNumber, row.values, columns, today);
+      if (r.person) persons.push(r.person);
+    }
+    return persons;
+  }
+  return [];
 }
 
 /** Advisory lock class of roster imports (the two-key form; a person's lock uses the one-key form). */
@@ -100,6 +137,26 @@ export async function importPersons(
   const columns = resolveColumns(table.headers, fileName, options.mapping);
   const present = new Set(Object.keys(columns.index) as PersonField[]);
 
+  /** The run's end once its rows are stored: statistics, the run record and the audit entry. */
+  const applied = async (tx: DbSession, runId: number, counts: RunCounts, loaded: 'straight' | 'staged') => {
+    await analyseAfterMerge(
+      tx.db,
+      counts.inserted + counts.updated,
+      counts.households_inserted + counts.households_updated,
+    );
+    trace('statistics');
+    await finishRun(tx.db, runId, 'applied', counts);
+    await audit(tx, {
+      actor: options.actor ?? 'system',
+      action: 'registry.import',
+      entity: 'import_run',
+      entityId: runId,
+      after: { file: fileName, sha256: digest, ...counts },
+    });
+    trace('run record');
+    return { runId, status: 'applied' as const, counts, loaded };
+  };
+
   // Issues found while streaming go to a temporary CSV, then into import_rejections by COPY:
   // memory stays bounded even when every row of a large file is wrong.
   const tmp = await mkdtemp(join(tmpdir(), 'canbao-import-'));
@@ -114,39 +171,110 @@ export async function importPersons(
         mapping: options.mapping ? Object.fromEntries(options.mapping) : undefined,
       });
       await tuneSession(tx.db, tx.kind);
-      await createStage(tx.db, runId);
-      trace('run and stage created');
+      trace('run created');
       const issuesPath = join(tmp, 'issues.csv');
-      const issuesOut = createWriteStream(issuesPath);
-      let rowsRead = 0;
-      let issueCount = 0;
-
-      async function* stageCsv(): AsyncGenerator<string> {
-        // Small batches: rows alive across an await survive V8's young-generation collections,
-        // and survivors make V8 grow that generation (to 48 MiB); 500 rows keep it small. Measured on
-        // PGlite, where the database shares the process: a 152,000-row roster peaked at 415–423 MiB
-        // with 4,000-row batches, 342–358 MiB with 500 (and 64 KiB file reads), no slower.
-        for await (const batch of table.batches(500)) {
-          let chunk = '';
-          let issueChunk = '';
-          for (const row of batch) {
-            if (++rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
-            const r = validateRow(row.rowNumber, row.values, columns, today);
-            if (r.person) chunk += stageLine(r.person);
-            for (const issue of r.issues) issueChunk += rejectionLine(runId, issue);
-            issueCount += r.issues.length;
+      // A file read again after the straight COPY was undone reports progress only past the first read.
+      let progressed = 0;
+      /**
+       * Reads the file, checks every row and COPYs `line` of each good one into `target`; problems go
+       * to issuesPath. `stopOnRejection`: a rejected row ends the read (NotStraight).
+       */
+      const copyRows = async (
+        source: Table,
+        target: string,
+        targetColumns: readonly string[],
+        line: (p: StagedPerson) => string,
+        stopOnRejection = false,
+      ) => {
+        const issuesOut = createWriteStream(issuesPath);
+        let rowsRead = 0;
+        let issueCount = 0;
+        async function* rowsCsv(): AsyncGenerator<string> {
+          // Small batches: rows alive across an await survive V8's young-generation collections,
+          // and survivors make V8 grow that generation (to 48 MiB); 500 rows keep it small. Measured on
+          // PGlite, where the database shares the process: a 152,000-row roster peaked at 415–423 MiB
+          // with 4,000-row batches, 342–358 MiB with 500 (and 64 KiB file reads), no slower.
+          for await (const batch of source.batches(500)) {
+            let chunk = '';
+            let issueChunk = '';
+            for (const row of batch) {
+              if (++rowsRead % 10_000 === 0 && rowsRead > progressed) {
+                progressed = rowsRead;
+                options.onProgress?.(rowsRead);
+              }
+              const r = validateRow(row.rowNumber, row.values, columns, today);
+              if (r.person) chunk += line(r.person);
+              else if (stopOnRejection) throw new NotStraight('a row rejected, all or nothing');
+              for (const issue of r.issues) issueChunk += rejectionLine(runId, issue);
+              issueCount += r.issues.length;
+            }
+            if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
+            if (chunk !== '') yield chunk;
           }
-          if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
-          if (chunk !== '') yield chunk;
+        }
+        try {
+          await tx.copyFrom(target, targetColumns, rowsCsv());
+          return { rowsRead, issueCount };
+        } finally {
+          issuesOut.end();
+          await once(issuesOut, 'finish');
+        }
+      };
+
+      let source = table;
+      let loaded: { rowsRead: number; issueCount: number; inserted: number; households: number } | undefined;
+      if (
+        options.straight !== false &&
+        (await mayGoStraight(tx.db, await firstPersons(file, columns, today, options.mapping)))
+      ) {
+        await sql`SAVEPOINT roster_straight`.execute(tx.db);
+        try {
+          const straight = await StraightRows.start(tx.db, runId);
+          const r = await copyRows(
+            source,
+            'persons',
+            STRAIGHT_PERSON_COLUMNS,
+            (p) => straight.line(p),
+            options.allOrNothing,
+          );
+          trace('read, check and COPY into persons');
+          if ((await straight.unknownVillages(tx.db)) > 0) throw new NotStraight('a village not in regions');
+          await tx.copyFrom('households', STRAIGHT_HOUSEHOLD_COLUMNS, straight.householdLines());
+          await straight.advanceSequences(tx.db);
+          trace('COPY into households');
+          loaded = { ...r, inserted: straight.copied, households: straight.householdCount };
+        } catch (e) {
+          if (!(e instanceof NotStraight || isKeyTaken(e))) throw e;
+          await sql`ROLLBACK TO SAVEPOINT roster_straight`.execute(tx.db);
+          trace(`straight COPY undone (${e instanceof NotStraight ? e.message : 'a key is taken'})`);
+          source = await readTable(file, { knownHeaders: knownPersonHeaders(options.mapping) });
         }
       }
-      await loadStage(tx, runId, stageCsv());
+      if (loaded !== undefined) {
+        // Straight in: nothing is left to check or merge.
+        await tx.checkpointIfDue?.();
+        if (loaded.issueCount > 0)
+          await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
+        const { rejected, warnings } = await countRejectedRows(tx.db, runId);
+        const counts = {
+          rows_read: loaded.rowsRead,
+          inserted: loaded.inserted,
+          updated: 0,
+          unchanged: loaded.rowsRead - rejected - loaded.inserted,
+          rejected,
+          warnings,
+          households_inserted: loaded.households,
+          households_updated: 0,
+        };
+        return applied(tx, runId, counts, 'straight');
+      }
+
+      await createStage(tx.db, runId);
+      trace('stage created');
+      const { rowsRead, issueCount } = await copyRows(source, stageTable(runId), STAGE_COLUMNS, stageLine);
       trace('read, check and COPY into staging');
-      issuesOut.end();
-      await once(issuesOut, 'finish');
       if (issueCount > 0)
         await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
-
       await checkStage(
         tx.db,
         runId,
@@ -172,7 +300,7 @@ export async function importPersons(
       if (options.allOrNothing && rejected > 0) {
         await dropStage(tx.db, runId);
         await finishRun(tx.db, runId, 'rejected', counts);
-        return { runId, status: 'rejected' as const, counts };
+        return { runId, status: 'rejected' as const, counts, loaded: 'staged' as const };
       }
       const households = await mergeHouseholds(tx.db, runId, trace);
       trace('merge households');
@@ -189,23 +317,8 @@ export async function importPersons(
       counts.unchanged = rowsRead - rejected - persons.inserted - persons.updated;
       counts.households_inserted = households.inserted;
       counts.households_updated = households.updated;
-      await analyseAfterMerge(
-        tx.db,
-        persons.inserted + persons.updated,
-        households.inserted + households.updated,
-      );
-      trace('statistics');
       await dropStage(tx.db, runId);
-      await finishRun(tx.db, runId, 'applied', counts);
-      await audit(tx, {
-        actor: options.actor ?? 'system',
-        action: 'registry.import',
-        entity: 'import_run',
-        entityId: runId,
-        after: { file: fileName, sha256: digest, ...counts },
-      });
-      trace('run record');
-      return { runId, status: 'applied' as const, counts };
+      return applied(tx, runId, counts, 'staged');
     });
 
     const { counts } = result;
@@ -227,6 +340,7 @@ export async function importPersons(
       householdsUpdated: counts.households_updated,
       ignoredColumns: columns.ignored,
       reportFiles,
+      loaded: result.loaded,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -280,6 +280,10 @@ export async function classify(
     WHERE other.doc_type <> 'resident_id'
       AND EXISTS (SELECT 1 FROM persons q WHERE q.doc_no = later.doc_no AND q.id < later.id)`.execute(db);
   const laterHolders = later.rows[0]!.ids;
+  // No sorts where a hash will do, for this statement only: the planner guesses a few hundred matched
+  // rows (a CTE's filters) where there are 450,000, and sorted them by township for the counts
+  // (0.45 s) and the tax rows by person for the unpaid anti-join, where a hash takes 0.13 s.
+  await sql`SET LOCAL enable_sort = off`.execute(db);
   await sql`
     CREATE TEMP TABLE recon_found ON COMMIT DROP AS
     WITH tax AS (
@@ -364,6 +368,7 @@ export async function classify(
     WHERE pre_class IS NULL AND coalesce(amount_fen = expected_fen, true)
       AND tax_id NOT IN (SELECT tax_id FROM duplicates)
     GROUP BY left(residence_village, 9)`.execute(db);
+  await sql`SET LOCAL enable_sort = on`.execute(db);
   await sql`
     INSERT INTO reconciliation_totals (run_id, class, township_code, count, tax_fen, local_fen, payable_fen, amount_fen)
     SELECT ${runId}, class, coalesce(left(village_code, 9), ''), sum(n)::int, coalesce(sum(tax_fen), 0),

@@ -8,7 +8,7 @@
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sql } from 'kysely';
@@ -51,6 +51,7 @@ import {
   mayGoStraight,
   NotStraight,
   STRAIGHT_HOUSEHOLD_COLUMNS,
+  STRAIGHT_MAX_BYTES,
   STRAIGHT_PERSON_COLUMNS,
   StraightRows,
 } from './import-straight.js';
@@ -225,6 +226,7 @@ export async function importPersons(
       let loaded: { rowsRead: number; issueCount: number; inserted: number; households: number } | undefined;
       if (
         options.straight !== false &&
+        (await stat(file)).size <= STRAIGHT_MAX_BYTES &&
         (await mayGoStraight(tx.db, await firstPersons(file, columns, today, options.mapping)))
       ) {
         await sql`SAVEPOINT roster_straight`.execute(tx.db);

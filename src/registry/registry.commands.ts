@@ -88,17 +88,19 @@ export function registerRegistryCommands(program: Command): void {
     .option('--all-or-nothing', '只要有一行不合格就整个文件都不导入')
     .option('--mapping <file>', '列映射文件（JSON 或 YAML：{ "表头": "字段" }）')
     .option('--report-dir <dir>', '问题报告的保存目录（默认与花名册同目录）')
+    .option('--staged', '总是先写入暂存表再合并（默认：一个县首次导入、人员和家庭户都是新的时直接写入）')
     .option('--json', '以 JSON 输出结果')
     .action(
       async (
         file: string,
-        opts: { allOrNothing?: boolean; mapping?: string; reportDir?: string; json?: boolean },
+        opts: { allOrNothing?: boolean; mapping?: string; reportDir?: string; staged?: boolean; json?: boolean },
       ) => {
         const mapping = opts.mapping ? await loadColumnMapping(opts.mapping) : undefined;
         const r = await withDb((h) =>
           importPersons(h, file, {
             actor: cliActor(),
             allOrNothing: opts.allOrNothing === true,
+            straight: opts.staged !== true,
             ...(mapping ? { mapping } : {}),
             ...(opts.reportDir ? { reportDir: opts.reportDir } : {}),
           }),

@@ -93,7 +93,13 @@ export function registerRegistryCommands(program: Command): void {
     .action(
       async (
         file: string,
-        opts: { allOrNothing?: boolean; mapping?: string; reportDir?: string; staged?: boolean; json?: boolean },
+        opts: {
+          allOrNothing?: boolean;
+          mapping?: string;
+          reportDir?: string;
+          staged?: boolean;
+          json?: boolean;
+        },
       ) => {
         const mapping = opts.mapping ? await loadColumnMapping(opts.mapping) : undefined;
         const r = await withDb((h) =>

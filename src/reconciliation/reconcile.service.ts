@@ -4,8 +4,7 @@
 // stored), classify everything set-based, and merge the findings into the differences left by
 // earlier runs — all in one transaction. The same file again changes nothing.
 
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -19,13 +18,8 @@ import { readTable, type Table } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
 import { OutcomeError } from '../policy/outcome.js';
 import { regionPrefix } from '../policy/pack-loader.js';
-import {
-  countRejectedRows,
-  createRun,
-  finishRun,
-  REJECTION_COLUMNS,
-  rejectionLine,
-} from '../registry/import.repository.js';
+import { copyCheckedRows, progressPast } from '../registry/checked-copy.js';
+import { countRejectedRows, createRun, finishRun, REJECTION_COLUMNS } from '../registry/import.repository.js';
 import {
   analyseTaxRows,
   checkStage,
@@ -147,44 +141,23 @@ export async function reconcile(
       await reconcileSettings(tx.db);
       const countyByName = await countyNames(tx.db);
       trace('open the file, create runs');
-      const issuesPath = join(tmp, 'issues.csv');
-      // A file read again after the straight COPY was refused reports progress only past the first read.
-      let progressed = 0;
-      /** Reads the file, checks every row and COPYs the good ones into `target`; problems go to issuesPath. */
-      const copyRows = async (source: Table, target: string, receipts?: RepeatedReceipts) => {
-        const issuesOut = createWriteStream(issuesPath);
-        let rowsRead = 0;
-        let issueCount = 0;
-        async function* rowsCsv(): AsyncGenerator<string> {
-          // Small batches keep V8's young generation small (see importPersons).
-          for await (const batch of source.batches(500)) {
-            let chunk = '';
-            let issueChunk = '';
-            for (const row of batch) {
-              if (++rowsRead % 10_000 === 0 && rowsRead > progressed) {
-                progressed = rowsRead;
-                options.onProgress?.(rowsRead);
-              }
-              const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf, countyByName);
-              if (r.row) {
-                chunk += rowLine(importRunId, r.row);
-                receipts?.add(r.row.receiptNo);
-              }
-              for (const issue of r.issues) issueChunk += rejectionLine(importRunId, issue);
-              issueCount += r.issues.length;
-            }
-            if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
-            if (chunk !== '') yield chunk;
-          }
-        }
-        try {
-          const copied = await tx.copyFrom(target, TAX_ROW_COLUMNS, rowsCsv());
-          return { rowsRead, issueCount, copied };
-        } finally {
-          issuesOut.end();
-          await once(issuesOut, 'finish');
-        }
-      };
+      const progress = progressPast(options.onProgress);
+      const issues = { path: join(tmp, 'issues.csv'), runId: importRunId };
+      /** Reads the file, checks every row and COPYs the good ones into `target`; problems go to the issues file. */
+      const copyRows = (source: Table, target: string, receipts?: RepeatedReceipts) =>
+        copyCheckedRows(
+          tx,
+          source,
+          { table: target, columns: TAX_ROW_COLUMNS },
+          (row) => {
+            const r = validateTaxRow(row.rowNumber, row.values, columns, scope.year, asOf, countyByName);
+            if (!r.row) return { issues: r.issues };
+            receipts?.add(r.row.receiptNo);
+            return { line: rowLine(importRunId, r.row), issues: r.issues };
+          },
+          issues,
+          progress,
+        );
       const receiptColumn = columns.header.receiptNo ?? TAX_FIELD_LABELS.receiptNo;
       // The first file of a region-year goes straight into tax_payments, as a COPY would by hand. Should
       // one of its receipts be stored already (another region's file, or twice in this one), the unique
@@ -224,7 +197,7 @@ export async function reconcile(
       }
       const { rowsRead, known, newRows } = stored;
       if (stored.issueCount > 0)
-        await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
+        await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issues.path));
       await analyseTaxRows(tx.db);
       const { rejected, warnings } = await countRejectedRows(tx.db, importRunId);
       await finishRun(tx.db, importRunId, 'applied', {

@@ -61,6 +61,9 @@ export const STRAIGHT_HOUSEHOLD_COLUMNS = [
   'updated_run_id',
 ] as const;
 
+/** A boolean column of persons, where not given is false (as the staged merge inserts it). */
+const flag = (b: boolean | null): string => (b === true ? 't' : 'f');
+
 interface Household {
   id: number;
   village: string;
@@ -135,12 +138,11 @@ export class StraightRows {
       }
       householdId = String(h.id);
     }
-    const bool = (b: boolean | null) => (b === true ? 't' : 'f');
     return `${id},${p.docType},${p.docNo},${csvField(p.name)},${p.sex ?? ''},${p.birthDate ?? ''},${householdId},${csvField(
       p.relation,
-    )},${p.hukouRegion ?? ''},${p.villageCode},${county},${csvField(p.phone)},${p.status},${bool(
+    )},${p.hukouRegion ?? ''},${p.villageCode},${county},${csvField(p.phone)},${p.status},${flag(
       p.employeeInsurance,
-    )},${bool(p.student)},${csvField(p.school)},${this.runId},${this.runId}\n`;
+    )},${flag(p.student)},${csvField(p.school)},${this.runId},${this.runId}\n`;
   }
 
   /** The villages named that are not in the regions table (the stage path reports them row by row). */

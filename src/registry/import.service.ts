@@ -6,8 +6,7 @@
 // Either the run is applied completely (with the rejected rows reported), or — with allOrNothing
 // and any rejection — nothing is applied.
 
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,8 +16,9 @@ import type { DatabaseHandle, DbSession } from '../db/connection.js';
 import { csvField } from '../db/csv-chunks.js';
 import { tracer } from '../db/trace.js';
 import { sha256File } from '../files/file-hash.js';
-import { readTable, type Table } from '../files/table-reader.js';
+import { readTable, type TableRow } from '../files/table-reader.js';
 import { todayInChina } from '../policy/dates.js';
+import { type CheckedRow, copyCheckedRows, progressPast } from './checked-copy.js';
 import {
   analyseAfterMerge,
   checkStage,
@@ -31,7 +31,6 @@ import {
   mergePersons,
   REJECTION_COLUMNS,
   type RunCounts,
-  rejectionLine,
   STAGE_COLUMNS,
   stageTable,
   tuneSession,
@@ -173,54 +172,17 @@ export async function importPersons(
       });
       await tuneSession(tx.db, tx.kind);
       trace('run created');
-      const issuesPath = join(tmp, 'issues.csv');
-      // A file read again after the straight COPY was undone reports progress only past the first read.
-      let progressed = 0;
-      /**
-       * Reads the file, checks every row and COPYs `line` of each good one into `target`; problems go
-       * to issuesPath. `stopOnRejection`: a rejected row ends the read (NotStraight).
-       */
-      const copyRows = async (
-        source: Table,
-        target: string,
-        targetColumns: readonly string[],
-        line: (p: StagedPerson) => string,
-        stopOnRejection = false,
-      ) => {
-        const issuesOut = createWriteStream(issuesPath);
-        let rowsRead = 0;
-        let issueCount = 0;
-        async function* rowsCsv(): AsyncGenerator<string> {
-          // Small batches: rows alive across an await survive V8's young-generation collections,
-          // and survivors make V8 grow that generation (to 48 MiB); 500 rows keep it small. Measured on
-          // PGlite, where the database shares the process: a 152,000-row roster peaked at 415–423 MiB
-          // with 4,000-row batches, 342–358 MiB with 500 (and 64 KiB file reads), no slower.
-          for await (const batch of source.batches(500)) {
-            let chunk = '';
-            let issueChunk = '';
-            for (const row of batch) {
-              if (++rowsRead % 10_000 === 0 && rowsRead > progressed) {
-                progressed = rowsRead;
-                options.onProgress?.(rowsRead);
-              }
-              const r = validateRow(row.rowNumber, row.values, columns, today);
-              if (r.person) chunk += line(r.person);
-              else if (stopOnRejection) throw new NotStraight('a row rejected, all or nothing');
-              for (const issue of r.issues) issueChunk += rejectionLine(runId, issue);
-              issueCount += r.issues.length;
-            }
-            if (issueChunk !== '' && !issuesOut.write(issueChunk)) await once(issuesOut, 'drain');
-            if (chunk !== '') yield chunk;
-          }
-        }
-        try {
-          await tx.copyFrom(target, targetColumns, rowsCsv());
-          return { rowsRead, issueCount };
-        } finally {
-          issuesOut.end();
-          await once(issuesOut, 'finish');
-        }
-      };
+      const progress = progressPast(options.onProgress);
+      const issues = { path: join(tmp, 'issues.csv'), runId };
+      /** The check of a roster row, its COPY line made by `line`; `stopOnRejection`: a rejected row ends the read. */
+      const checkRow =
+        (line: (p: StagedPerson) => string, stopOnRejection = false) =>
+        (row: TableRow): CheckedRow => {
+          const r = validateRow(row.rowNumber, row.values, columns, today);
+          if (r.person) return { line: line(r.person), issues: r.issues };
+          if (stopOnRejection) throw new NotStraight('a row rejected, all or nothing');
+          return { issues: r.issues };
+        };
 
       let source = table;
       let loaded: { rowsRead: number; issueCount: number; inserted: number; households: number } | undefined;
@@ -232,12 +194,13 @@ export async function importPersons(
         await sql`SAVEPOINT roster_straight`.execute(tx.db);
         try {
           const straight = await StraightRows.start(tx.db, runId);
-          const r = await copyRows(
+          const r = await copyCheckedRows(
+            tx,
             source,
-            'persons',
-            STRAIGHT_PERSON_COLUMNS,
-            (p) => straight.line(p),
-            options.allOrNothing,
+            { table: 'persons', columns: STRAIGHT_PERSON_COLUMNS },
+            checkRow((p) => straight.line(p), options.allOrNothing),
+            issues,
+            progress,
           );
           trace('read, check and COPY into persons');
           if ((await straight.unknownVillages(tx.db)) > 0) throw new NotStraight('a village not in regions');
@@ -256,7 +219,7 @@ export async function importPersons(
         // Straight in: nothing is left to check or merge.
         await tx.checkpointIfDue?.();
         if (loaded.issueCount > 0)
-          await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
+          await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issues.path));
         const { rejected, warnings } = await countRejectedRows(tx.db, runId);
         const counts = {
           rows_read: loaded.rowsRead,
@@ -273,10 +236,17 @@ export async function importPersons(
 
       await createStage(tx.db, runId);
       trace('stage created');
-      const { rowsRead, issueCount } = await copyRows(source, stageTable(runId), STAGE_COLUMNS, stageLine);
+      const { rowsRead, issueCount } = await copyCheckedRows(
+        tx,
+        source,
+        { table: stageTable(runId), columns: STAGE_COLUMNS },
+        checkRow(stageLine),
+        issues,
+        progress,
+      );
       trace('read, check and COPY into staging');
       if (issueCount > 0)
-        await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issuesPath));
+        await tx.copyFrom('import_rejections', REJECTION_COLUMNS, createReadStream(issues.path));
       await checkStage(
         tx.db,
         runId,
